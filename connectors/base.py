@@ -1,0 +1,103 @@
+"""What every connector returns: canonical rows plus the problems found in them.
+
+A parser turns one export file into one or more `Parsed` results. Each carries the
+canonical kind it feeds (which decides the target table), the layout it was read as,
+the rows mapped onto the canonical columns of that table, and the problems found.
+Row numbers are the line numbers a user sees when opening the file in a spreadsheet
+(header row included, 1-based), so error messages point at the right line.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+
+# canonical kind -> target table; the kind is also the Great Expectations suite name
+KIND_TABLE = {
+    "crm.accounts": "accounts",
+    "crm.contacts": "contacts",
+    "crm.opportunities": "opportunities",
+    "crm.opportunity_contact_roles": "opportunity_contact_roles",
+    "crm.campaigns": "campaigns",
+    "crm.campaign_members": "campaign_members",
+    "crm.touchpoints": "touchpoints",
+    "content.assets": "content_assets",
+    "web.page_views": "web_events",
+    "ads.spend": "ad_spend",
+    "survey.responses": "survey_responses",
+    "buyer.interviews": "buyer_interviews",
+}
+
+# primary key columns of each canonical table (upserts and uniqueness checks use these)
+TABLE_KEYS = {
+    "accounts": ("account_id",),
+    "contacts": ("contact_id",),
+    "opportunities": ("opportunity_id",),
+    "opportunity_contact_roles": ("opportunity_id", "contact_id"),
+    "campaigns": ("campaign_id",),
+    "campaign_members": ("campaign_id", "contact_id"),
+    "touchpoints": ("touchpoint_id",),
+    "content_assets": ("asset_id",),
+    "web_events": ("event_id",),
+    "ad_spend": ("spend_date", "platform", "ad_campaign"),
+    "survey_responses": ("response_id",),
+    "buyer_interviews": ("interview_id",),
+}
+
+ROW_COLUMN = "_row"  # file line number of each parsed row, kept beside the canonical columns
+
+
+@dataclasses.dataclass
+class Problem:
+    file: str
+    row: int | None          # line number in the file as a user sees it; None for file-level problems
+    column: str | None       # column name as it appears in the file
+    value: str | None        # the offending value, as text (truncated by the reporter)
+    rule: str                # short machine id, e.g. "not_null", "date_format", "unique_key"
+    message: str             # what is wrong, in plain words
+    hint: str = ""           # what to do about it
+    severity: str = "error"  # "error" rejects the file; "warning" loads with a visible warning
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column '{self.column}'"
+        text = f"{where}: {self.message}"
+        if self.value is not None:
+            text += f" (value: {self.value[:60]!r})"
+        if self.hint:
+            text += f". {self.hint}"
+        return text
+
+
+@dataclasses.dataclass
+class Parsed:
+    file_name: str
+    kind: str                 # a key of KIND_TABLE
+    layout: str               # e.g. "salesforce.opportunity", "hubspot.deals", "ga4.events"
+    frame: pd.DataFrame       # canonical columns of KIND_TABLE[kind] (no load_id) + ROW_COLUMN
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    columns_seen: list[str] = dataclasses.field(default_factory=list)
+    mapping: dict[str, str] = dataclasses.field(default_factory=dict)  # file column -> canonical column
+
+    @property
+    def table(self) -> str:
+        return KIND_TABLE[self.kind]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class ConnectorError(Exception):
+    """A file that cannot be read at all; carries the problems to show the user."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))

@@ -1,0 +1,59 @@
+"""Reporting periods: the data's own 'today' and the period presets of the sidebar."""
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+
+from data_models.params import fiscal_quarter_bounds, fiscal_year_bounds
+
+PRESETS = ("This quarter", "Last quarter", "Year to date", "Last fiscal year", "Last 12 months", "Custom")
+
+# the latest date the CRM knows about: newest created date, or newest close date that is not in the future
+AS_OF_SQL = """
+with dates as (
+    select max(created_date) as d from opportunities
+    union all
+    select max(close_date) from opportunities where is_closed and close_date <= current_date
+),
+final as (select max(d) as as_of from dates)
+select * from final
+"""
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The last day the loaded CRM data covers; None when no opportunity is loaded."""
+    return con.execute(AS_OF_SQL).fetchone()[0]
+
+
+def preset_range(preset: str, as_of: dt.date, fiscal_year_start_month: int = 1) -> tuple[dt.date, dt.date]:
+    """Start and end (inclusive) of a named period, relative to the data's as-of date."""
+    if preset == "This quarter":
+        return fiscal_quarter_bounds(as_of, fiscal_year_start_month)
+    if preset == "Last quarter":
+        start, _ = fiscal_quarter_bounds(as_of, fiscal_year_start_month)
+        return fiscal_quarter_bounds(start - dt.timedelta(days=1), fiscal_year_start_month)
+    if preset == "Year to date":
+        start, _ = fiscal_year_bounds(as_of, fiscal_year_start_month)
+        return start, as_of
+    if preset == "Last fiscal year":
+        start, _ = fiscal_year_bounds(as_of, fiscal_year_start_month)
+        return fiscal_year_bounds(start - dt.timedelta(days=1), fiscal_year_start_month)
+    if preset == "Last 12 months":
+        return as_of - dt.timedelta(days=364), as_of
+    raise ValueError(f"unknown period preset {preset!r}; choose one of {', '.join(PRESETS)}")
+
+
+def period_label(start: dt.date, end: dt.date, fiscal_year_start_month: int = 1) -> str:
+    """'FY2026 Q3' when the range is exactly a fiscal quarter, else 'Jul 1 – Sep 30, 2026'."""
+    q_start, q_end = fiscal_quarter_bounds(start, fiscal_year_start_month)
+    if (q_start, q_end) == (start, end):
+        fy_start, fy_end = fiscal_year_bounds(start, fiscal_year_start_month)
+        quarter = (start.month - fiscal_year_start_month) % 12 // 3 + 1
+        return f"FY{fy_end.year} Q{quarter}"
+    y_start, y_end = fiscal_year_bounds(start, fiscal_year_start_month)
+    if (y_start, y_end) == (start, end):
+        return f"FY{y_end.year}"
+    if start.year == end.year:
+        return f"{start:%b} {start.day} – {end:%b} {end.day}, {end.year}"
+    return f"{start:%b} {start.day}, {start.year} – {end:%b} {end.day}, {end.year}"
