@@ -30,7 +30,7 @@ libreoffice:
 	@command -v soffice >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-impress poppler-utils; }
 
 # pytest exits 5 when it collected no test: that is a failure here, never a pass
-test: $(STAMP) chromium
+test: $(STAMP) chromium libreoffice
 	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$rc
 
 bench: $(STAMP)

@@ -2,13 +2,18 @@
 import streamlit as st
 
 from pages import PAGE_TABLE
-from pages.shared import ui
+from pages.shared import auth, ui
 
 st.set_page_config(page_title="Marketing value dashboard", page_icon="📈", layout="wide")
 ui.style()
 
+# --- sign-in gate (issue 9): before navigation and before the database is opened ---
+role = auth.gate()
+visible = auth.visible_pages(PAGE_TABLE, role)
+# --- end sign-in gate ---
+
 sections: dict[str, list] = {}
-for number, (section, script, title, icon) in enumerate(PAGE_TABLE):
+for number, (section, script, title, icon) in enumerate(visible):
     sections.setdefault(section, []).append(st.Page(script, title=title, icon=icon, default=number == 0))
 navigation = st.navigation(sections)
 

@@ -7,6 +7,7 @@ inside a layer follows the references found in the SQL text.
 """
 from __future__ import annotations
 
+import hashlib
 import pathlib
 import re
 
@@ -84,10 +85,72 @@ def model_names() -> list[str]:
     return [f.stem for f in model_files()]
 
 
-def build_models(con: duckdb.DuckDBPyConnection) -> None:
+MATERIALIZED_LAYERS = ("intermediate", "marts")
+
+
+def models_signature() -> str:
+    """A hash of every model's SQL: when it changes, materialized models are rebuilt."""
+    digest = hashlib.sha256()
     for f in model_files():
+        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _setting(con, key: str) -> str | None:
+    row = con.execute("select value from settings where key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _set_setting(con, key: str, value: str) -> None:
+    con.execute("insert or replace into settings values (?, ?)", [key, value])
+
+
+def is_materialized(con: duckdb.DuckDBPyConnection) -> bool:
+    return _setting(con, "models") == "tables"
+
+
+def build_models(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the model views; in a materialized database, rebuild the tables only when the SQL changed."""
+    if is_materialized(con):
+        if _setting(con, "models_signature") != models_signature() or not _all_models_exist(con):
+            refresh_models(con)
+        return
+    for f in model_files():
+        _drop_relation(con, f.stem)
         # the view name is the file stem, which we control; never user input
-        con.execute(f"create or replace view {f.stem} as\n{f.read_text()}")
+        con.execute(f"create view {f.stem} as\n{f.read_text()}")
+
+
+def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
+    """Materialize intermediate and mart models as tables (staging stays views) from the current data.
+
+    Called by the loader inside its transaction, so readers never see figures from a half-loaded state.
+    A database whose figures are read by pages stays fast because the chain of views is planned once per load,
+    not once per query.
+    """
+    for f in model_files():
+        _drop_relation(con, f.stem)
+        if f.parent.name in MATERIALIZED_LAYERS:
+            con.execute(f"create table {f.stem} as\n{f.read_text()}")
+        else:
+            con.execute(f"create view {f.stem} as\n{f.read_text()}")
+    _set_setting(con, "models", "tables")
+    _set_setting(con, "models_signature", models_signature())
+
+
+def _drop_relation(con, name: str) -> None:
+    kind = con.execute(
+        "select 'view' from duckdb_views() where view_name = ? and not internal"
+        " union all select 'table' from duckdb_tables() where table_name = ?", [name, name]).fetchone()
+    if kind:
+        con.execute(f"drop {kind[0]} {name}")
+
+
+def _all_models_exist(con) -> bool:
+    have = {r[0] for r in con.execute(
+        "select view_name from duckdb_views() where not internal union all select table_name from duckdb_tables()"
+    ).fetchall()}
+    return all(name in have for name in model_names())
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

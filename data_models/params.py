@@ -31,16 +31,25 @@ class Params:
     def today(self) -> dt.date:
         return self.as_of or self.end
 
+    @property
+    def in_progress(self) -> bool:
+        """True when the period has not ended yet by the data's as-of date (e.g. this quarter, to date)."""
+        return self.as_of is not None and self.start <= self.as_of < self.end
+
     def previous(self) -> "Params":
         """The period just before this one: the previous fiscal quarter or year when the period is one,
-        else the same number of days ending the day before it starts."""
+        else the same number of days ending the day before it starts. A period still in progress is
+        compared like for like: the previous period up to the same number of days from its start."""
         end = self.start - dt.timedelta(days=1)
         fy = self.fiscal_year_start_month
+        start = end - (self.end - self.start)
         for bounds in (fiscal_quarter_bounds, fiscal_year_bounds):
             if bounds(self.start, fy) == (self.start, self.end):
                 start, end = bounds(end, fy)
-                return dataclasses.replace(self, start=start, end=end, as_of=end)
-        return dataclasses.replace(self, start=end - (self.end - self.start), end=end, as_of=end)
+                break
+        if self.in_progress:
+            end = min(end, start + (self.as_of - self.start))
+        return dataclasses.replace(self, start=start, end=end, as_of=end)
 
 
 def fiscal_quarter_bounds(day: dt.date, fiscal_year_start_month: int = 1) -> tuple[dt.date, dt.date]:

@@ -6,7 +6,18 @@ finds no script here and every run goes through app.py's navigation.
 """
 
 PAGE_TABLE = [
-    ("Dashboard", "pages/dashboard/overview.py", "Overview", "🏠"),
+    ("Dashboard", "pages/dashboard/overview.py", "Overview", ":material/home:"),
+    ("Dashboard", "pages/dashboard/pipeline.py", "Pipeline", ":material/filter_alt:"),
+    ("Dashboard", "pages/dashboard/attribution.py", "Attribution", ":material/account_tree:"),
+    ("Dashboard", "pages/dashboard/content.py", "Content", ":material/menu_book:"),
+    ("Dashboard", "pages/dashboard/roi.py", "ROI & spend", ":material/payments:"),
+    ("Dashboard", "pages/dashboard/perception.py", "Perception gap", ":material/compare_arrows:"),
+    ("Dashboard", "pages/dashboard/buyers.py", "Buyers", ":material/groups:"),
+    ("Board", "pages/board/deck.py", "Board deck", ":material/slideshow:"),
+    ("Data", "pages/analyst/upload.py", "Upload", ":material/upload_file:"),
+    ("Data", "pages/analyst/history.py", "Load history", ":material/history:"),
+    ("Data", "pages/analyst/data_quality.py", "Data quality", ":material/verified:"),
+    ("Data", "pages/analyst/templates.py", "Templates", ":material/description:"),
 ]
 
 

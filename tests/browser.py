@@ -78,13 +78,18 @@ def wait_until_idle(page, timeout_ms: int = 30000) -> None:
         timeout=timeout_ms,
     )
     page.wait_for_timeout(300)
-    # the status widget shows "Running..." while the script runs
+    # the status widget is on screen while the script runs; wait until it has been gone for a while
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " || !document.querySelector('[data-testid=\"stStatusWidget\"]').innerText.includes('Running')",
-        timeout=timeout_ms,
+        """() => {
+            const busy = document.querySelector('[data-testid="stStatusWidget"]')
+                || document.querySelector('[data-testid="stSkeleton"]');
+            const now = Date.now();
+            if (busy) { window.__mvdIdleSince = null; return false; }
+            window.__mvdIdleSince = window.__mvdIdleSince || now;
+            return now - window.__mvdIdleSince > 800;
+        }""",
+        timeout=timeout_ms, polling=100,
     )
-    page.wait_for_timeout(500)
 
 
 def page_errors(page) -> list[str]:

@@ -34,7 +34,7 @@ def test_every_page_opens_without_exception(server, tmp_path):
             page.screenshot(path=str(tmp_path / (href.rstrip("/").rsplit("/", 1)[-1] or "home")) + ".png", full_page=True)
         page.goto(server)
         wait_until_idle(page)
-        assert "3 new opportunities worth $6,001" in page.inner_text('[data-testid="stMain"]')
+        assert "Marketing sourced 17% of new pipeline this quarter, $1,000" in page.inner_text('[data-testid="stMain"]')
 
 
 def test_filter_in_url_is_applied_and_shareable(server):
@@ -42,7 +42,7 @@ def test_filter_in_url_is_applied_and_shareable(server):
         page.goto(server + "/?period=Last+quarter")
         wait_until_idle(page)
         main = page.inner_text('[data-testid="stMain"]')
-        assert "FY2026 Q2: 1 new opportunities worth $500" in main
+        assert "Marketing's contribution · FY2026 Q2" in main
         assert "period=Last+quarter" in page.url or "period=Last%20quarter" in page.url
 
 
@@ -62,5 +62,5 @@ def test_phone_width_shows_headline(server):
     with browser_page(width=390, height=844) as page:
         page.goto(server)
         wait_until_idle(page)
-        assert "new opportunities worth" in page.inner_text('[data-testid="stMain"]')
+        assert "of new pipeline" in page.inner_text('[data-testid="stMain"]')
         assert page_errors(page) == []

@@ -1,25 +1,72 @@
-"""Overview: what marketing contributed this period, in three sentences and a few numbers."""
+"""Overview: what marketing contributed this period, in three sentences, a few numbers and one trend."""
+import dataclasses
+
+import plotly.graph_objects as go
 import streamlit as st
 
+from data_models import attribution, headlines, metrics
+from data_models.channels import MARKETING_CHANNELS
 from data_models.crm_totals import crm_totals
 from data_models.periods import period_label
 from pages.shared import ui
 
-st.title("Marketing's contribution")
 p = ui.require_data(ui.params())
-con = ui.connection()
-
-now = crm_totals(con, p).iloc[0]
-before = crm_totals(con, p.previous()).iloc[0]
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
+st.title(f"Marketing's contribution · {label}")
 
-ui.headline(f"{label}: {int(now.opportunities):,} new opportunities worth {ui.money(now.pipeline)}; "
-            f"{int(now.won_deals):,} deals won for {ui.money(now.revenue)}.")
+lines = ui.metric(headlines.headlines, p)
+for line in lines:
+    ui.headline(line.text)
+
+now = ui.metric(crm_totals, p).iloc[0]
+before = ui.metric(crm_totals, p.previous()).iloc[0]
+sourced, influenced = lines[0], lines[1]
+
+
+def _marketing_revenue(params):
+    frame = ui.metric(attribution.credit, params, basis="revenue")
+    return float(frame.loc[frame["channel"].isin(MARKETING_CHANNELS), "amount"].sum()) if len(frame) else 0.0
+
+
+revenue_now, revenue_before = _marketing_revenue(p), _marketing_revenue(p.previous())
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Pipeline created", ui.money(now.pipeline), ui.money(now.pipeline - before.pipeline) + " vs previous")
-c2.metric("New opportunities", f"{int(now.opportunities):,}", f"{int(now.opportunities - before.opportunities):+,}")
-c3.metric("Revenue won", ui.money(now.revenue), ui.money(now.revenue - before.revenue) + " vs previous")
-c4.metric("Deals won", f"{int(now.won_deals):,}", f"{int(now.won_deals - before.won_deals):+,}")
+c1.metric("New pipeline", ui.money(now.pipeline), f"{ui.money(now.pipeline - before.pipeline)} {ui.vs_previous(p)}",
+          help="Amount of opportunities created in the period; equals the CRM's own total.")
+c2.metric("Marketing-sourced share", ui.pct(sourced.value),
+          f"{sourced.change_points:+.0f} pts" if sourced.change_points == sourced.change_points else None,
+          help=f"Definition: {ui.SOURCED_LABELS[p.sourced_definition]}. {ui.money(sourced.figures['marketing_amount'])} "
+               f"of {ui.money(sourced.figures['total_pipeline'])}.")
+c3.metric("Marketing-influenced share", ui.pct(influenced.value),
+          f"{influenced.change_points:+.0f} pts" if influenced.change_points == influenced.change_points else None,
+          help=f"Deals with a marketing touch from {p.lookback_days} days before creation to close.")
+c4.metric("Revenue attributed to marketing", ui.money(revenue_now),
+          f"{ui.money(revenue_now - revenue_before)} {ui.vs_previous(p)}",
+          help=f"Won revenue in the period credited to marketing channels by the {ui.MODEL_LABELS[p.model]} model; "
+               f"total won revenue {ui.money(now.revenue)}.")
+
+# eight quarters of pipeline by source, ending with the selected period
+first_month = (p.end.year * 12 + p.end.month - 1) - 23
+trend_params = dataclasses.replace(p, start=p.start.replace(year=first_month // 12, month=first_month % 12 + 1, day=1))
+trend = ui.metric(metrics.sourced_pipeline, trend_params, grain="quarter")
+if len(trend):
+    fig = go.Figure()
+    for group in ("marketing", "partner", "sales", "unknown"):
+        part = trend[trend["source_group"] == group]
+        fig.add_bar(x=part["period"], y=part["amount"].astype(float), name=f"{group.title()}-sourced",
+                    marker_color=ui.GROUP_COLORS[group])
+    fig.update_layout(barmode="stack", yaxis_tickprefix="$", yaxis_tickformat="~s")
+    latest = trend[trend["source_group"] == "marketing"].tail(1)
+    finding = (f"Marketing sourced {ui.pct(float(latest['share'].iloc[0]))} of pipeline in {latest['period'].iloc[0]}"
+               if len(latest) else "New pipeline by source")
+    ui.chart(ui.figure_layout(fig, f"{finding} — new pipeline by source, last 8 quarters"), key="overview_trend")
+
+st.caption("Where each figure comes from:")
+ui.page_links([
+    ("pages/dashboard/pipeline.py", "Sourced & influenced pipeline →"),
+    ("pages/dashboard/attribution.py", "Attribution models →"),
+    ("pages/dashboard/content.py", "Content-assisted deals →"),
+    ("pages/dashboard/roi.py", "ROI & spend →"),
+])
 st.caption("Pipeline counts opportunities by created date, revenue counts won deals by close date; "
-           "both equal the CRM's own totals for the same filters.")
+           "both equal the CRM's own totals for the same filters (see the reconciliation on the Pipeline page).")

@@ -13,19 +13,12 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from data_models import db, periods
+from data_models.formatting import (  # noqa: F401  (re-exported for pages)
+    GROUP_COLORS, MODEL_LABELS, PALETTE, SOURCED_LABELS, money, pct,
+)
 from data_models.params import ATTRIBUTION_MODELS, SOURCED_DEFINITIONS, Params
 
 DEFAULT_DB = "data/demo.duckdb"
-PALETTE = ["#0B6E4F", "#3A86FF", "#F4A259", "#8E5572", "#5B8E7D", "#BC4B51", "#6C757D", "#2E4057", "#C9A227"]
-GROUP_COLORS = {"marketing": "#0B6E4F", "sales": "#3A86FF", "partner": "#F4A259", "unknown": "#ADB5BD"}
-
-MODEL_LABELS = {
-    "first_touch": "First touch", "last_touch": "Last touch", "linear": "Linear",
-    "u_shaped": "U-shaped (40/20/40)", "w_shaped": "W-shaped (30/30/30/10)", "full_path": "Full path (22.5×4 + 10)",
-    "time_decay": "Time decay", "j_shaped": "J-shaped (20/60)", "inverse_j": "Inverse J (60/20)",
-    "custom": "Custom weights", "markov": "Markov chain (data-driven)", "shapley": "Shapley value (data-driven)",
-}
-SOURCED_LABELS = {"lead_source": "Lead source", "first_touch": "First touch in lookback"}
 
 
 def db_path() -> str:
@@ -153,31 +146,6 @@ def require_data(p: Params | None) -> Params:
 
 # ---------- formatting ----------
 
-def money(value, currency: str = "USD") -> str:
-    """Executive money: $4.1M, $950K, $12,300 below ten thousand."""
-    if value is None:
-        return "–"
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
-    v = float(value)
-    sign = "-" if v < 0 else ""
-    v = abs(v)
-    if v >= 1e9:
-        text = f"{v / 1e9:.1f}B"
-    elif v >= 1e6:
-        text = f"{v / 1e6:.1f}M"
-    elif v >= 1e4:
-        text = f"{v / 1e3:.0f}K"
-    else:
-        text = f"{v:,.0f}"
-    return f"{sign}{symbol}{text}"
-
-
-def pct(value, digits: int = 0) -> str:
-    if value is None:
-        return "–"
-    return f"{float(value) * 100:.{digits}f}%"
-
-
 def headline(text: str) -> None:
     """The plain-language sentence a page opens with."""
     st.markdown(f"<p class='mvd-headline'>{text}</p>", unsafe_allow_html=True)
@@ -214,13 +182,87 @@ def chart(fig: go.Figure, key: str) -> None:
     )
 
 
-def table_with_download(frame, key: str, file_name: str) -> None:
-    """Show a table and offer it as CSV, with spreadsheet formula injection neutralised."""
+_FORMATS = {
+    "pct": lambda label: st.column_config.NumberColumn(label, format="percent"),
+    "money": lambda label: st.column_config.NumberColumn(label, format="dollar"),
+    "int": lambda label: st.column_config.NumberColumn(label, format="localized"),
+    "num": lambda label: st.column_config.NumberColumn(label, format="%.1f"),
+    "text": lambda label: st.column_config.TextColumn(label),
+    "date": lambda label: st.column_config.DateColumn(label),
+}
+
+
+def table_with_download(frame, key: str, file_name: str, columns: dict[str, tuple[str, str]] | None = None) -> None:
+    """Show a table and offer it as CSV (raw values, formula injection neutralised).
+
+    `columns` picks and orders the columns to show: {column: (label, format)} with format one of
+    pct, money, int, num, text, date; the CSV download keeps every column with its raw values.
+    """
     from data_models.export import safe_csv
 
-    st.dataframe(frame, width="stretch", hide_index=True, key=f"{key}_table")
+    shown = frame
+    config = None
+    if columns:
+        shown = frame[[c for c in columns if c in frame.columns]].copy()
+        for c in shown.columns:  # exact decimals display as numbers
+            if shown[c].dtype == object and len(shown) and all(hasattr(v, "as_tuple") for v in shown[c].dropna()):
+                shown[c] = shown[c].astype(float)
+        config = {c: _FORMATS[fmt](label) for c, (label, fmt) in columns.items() if c in shown.columns}
+    st.dataframe(shown, width="stretch", hide_index=True, key=f"{key}_table", column_config=config)
     st.download_button("Download CSV", safe_csv(frame), file_name=file_name, mime="text/csv", key=f"{key}_csv")
 
 
 def replace_params(p: Params, **changes) -> Params:
     return dataclasses.replace(p, **changes)
+
+
+# ---------- who is using the app, and cached figures ----------
+
+def user_name() -> str:
+    """The signed-in user's email, or 'demo' in open demo mode (recorded in the load log)."""
+    try:
+        if st.user.is_logged_in:
+            return st.user.get("email") or st.user.get("name") or "signed-in user"
+    except Exception:  # no [auth] configured: open demo mode
+        pass
+    return "demo"
+
+
+def data_changed() -> None:
+    """After a commit or an undo: drop every cached figure so all pages read the new state."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(module: str, name: str, params: Params | None, version: int, kwargs: tuple):
+    import importlib
+
+    function = getattr(importlib.import_module(module), name)
+    con = _shared_connection(db_path()).cursor()
+    try:
+        return function(con, params, **dict(kwargs)) if params is not None else function(con, **dict(kwargs))
+    finally:
+        con.close()
+
+
+def metric(function, params: Params | None = None, **kwargs):
+    """Call a metric function `(con, params, **kwargs)`, cached per filters until the data changes."""
+    version = connection().execute("select coalesce(max(load_id), 0) from load_log").fetchone()[0]
+    return _cached(function.__module__, function.__name__, params, int(version), tuple(sorted(kwargs.items())))
+
+
+def page_links(links: list[tuple[str, str]]) -> None:
+    """Links to other pages, in columns; a page not in the navigation (e.g. not allowed for the role) is left out."""
+    from pages import PAGE_TABLE
+
+    registered = {script for _, script, _, _ in PAGE_TABLE}
+    present = [(script, label) for script, label in links if script in registered]
+    if not present:
+        return
+    for column, (script, label) in zip(st.columns(len(present)), present):
+        column.page_link(script, label=label)
+
+
+def vs_previous(p: Params) -> str:
+    """How a period-over-period change is labelled: like for like when the period is still running."""
+    return "vs same point last period" if p.in_progress else "vs previous period"

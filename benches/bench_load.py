@@ -1,0 +1,163 @@
+"""Validated load vs a raw DuckDB read of the same page-view export.
+
+    python benches/bench_load.py [--rows 1000000] [--keep DIR]
+
+Writes a Segment-style pages.csv (deterministic: same rows for the same --rows), then times
+  (a) raw:       DuckDB read_csv of the file into a plain table (no checks, no keys),
+  (b) validated: our load of the same bytes into a fresh database: parse (connectors.parse),
+                 Great Expectations suite web.page_views, then the one-transaction upsert into
+                 web_events with its primary key, undo keys, load log and archive.
+Prints both, the ratio b / a, and where the time of (b) goes. Target: ratio <= 2.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pathlib
+import sys
+import tempfile
+import time
+
+import numpy as np
+import pandas as pd
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def write_segment_pages(path: pathlib.Path, rows: int, seed: int = 7) -> None:
+    """A Segment 'pages' warehouse export: one row per page view, ISO timestamps in UTC."""
+    rng = np.random.default_rng(seed)
+    visitors = rng.integers(0, max(rows // 20, 1), rows)
+    start = np.datetime64("2026-01-01T00:00:00", "ms")
+    stamps = start + np.sort(rng.integers(0, 180 * 86_400_000, rows)).astype("timedelta64[ms]")
+    pages = np.array([f"https://www.example.com/{p}" for p in
+                      ("", "pricing", "blog/roi-of-content", "blog/buyer-journey", "guides/b2b-attribution",
+                       "case-studies/northwind", "compare/us-vs-them", "webinars/q3-pipeline", "product", "about")],
+                     dtype=object)
+    page = rng.integers(0, len(pages), rows)
+    referrers = np.array(["", "https://www.google.com/", "https://www.linkedin.com/", "https://www.example.com/blog"],
+                         dtype=object)
+    ref = rng.integers(0, len(referrers), rows)
+    campaign = rng.random(rows) < 0.15
+    users = np.where(rng.random(rows) < 0.1, pd.Series(visitors).map(lambda v: f"003{v:012d}").to_numpy(), "")
+    frame = pd.DataFrame({
+        "id": [f"msg-{i:010d}" for i in range(rows)],
+        "anonymous_id": pd.Series(visitors).map(lambda v: f"anon-{v:08d}").to_numpy(),
+        "user_id": users,
+        "timestamp": np.datetime_as_string(stamps, unit="ms").astype(object) + "Z",
+        "context_page_url": pages[page],
+        "context_page_referrer": referrers[ref],
+        "context_campaign_source": np.where(campaign, "linkedin", ""),
+        "context_campaign_medium": np.where(campaign, "paid_social", ""),
+        "context_campaign_name": np.where(campaign, "2026-Q1 Pipeline Webinar", ""),
+    })
+    frame.to_csv(path, index=False)
+
+
+def fallback_parse(file_name, data, kind=None, mapping=None):
+    """Stand-in used only while connectors/parse.py does not exist: Segment pages to web_events."""
+    import io
+
+    from connectors.base import Parsed
+    raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    frame = pd.DataFrame({
+        "_row": np.arange(2, len(raw) + 2),
+        "event_id": raw["id"],
+        "visitor_id": raw["anonymous_id"],
+        "user_id": raw["user_id"].where(raw["user_id"] != "", None),
+        "occurred_at": pd.to_datetime(raw["timestamp"], utc=True).dt.tz_localize(None),
+        "event_name": "page_view",
+        "url": raw["context_page_url"].str.replace(r"^https?://", "", regex=True),
+        "referrer": raw["context_page_referrer"],
+        "utm_source": raw["context_campaign_source"],
+        "utm_medium": raw["context_campaign_medium"],
+        "utm_campaign": raw["context_campaign_name"],
+        "source_system": "segment",
+    })
+    return [Parsed(file_name, "web.page_views", "segment.pages", frame)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--keep", default=None, help="work in this folder instead of a temporary one")
+    args = ap.parse_args(argv)
+
+    import duckdb
+
+    from connectors import load, suites
+    from data_models import db
+    try:
+        from connectors.parse import parse_file
+        parser_name = "connectors.parse.parse_file"
+    except ImportError:
+        parse_file, parser_name = fallback_parse, "stand-in parser (connectors/parse.py not found)"
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = pathlib.Path(args.keep or tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        csv_path = work / "pages.csv"
+        t = time.perf_counter()
+        write_segment_pages(csv_path, args.rows)
+        print(f"generated {args.rows:,} page views, {csv_path.stat().st_size / 1e6:.1f} MB "
+              f"in {time.perf_counter() - t:.1f} s")
+
+        # GX's import and context are a once-per-process cost, kept out of both timings but reported
+        t = time.perf_counter()
+        suites._gx()
+        gx_start = time.perf_counter() - t
+
+        for f in work.glob("*.duckdb*"):
+            f.unlink()
+        raw_con = duckdb.connect(str(work / "raw.duckdb"))
+        t, c = time.perf_counter(), time.process_time()
+        raw_con.execute("create table pages as select * from read_csv(?)", [str(csv_path)])
+        raw_con.execute("checkpoint")
+        raw, raw_cpu = time.perf_counter() - t, time.process_time() - c
+        raw_rows = raw_con.execute("select count(*) from pages").fetchall()[0][0]
+        raw_con.close()
+
+        con = db.connect(work / "ours.duckdb")
+        phases: dict[str, tuple[float, float]] = {}   # name -> (wall, process cpu) seconds
+        t, c = time.perf_counter(), time.process_time()
+        data = csv_path.read_bytes()
+        parsed_list = parse_file(csv_path.name, data)
+        phases["parse"] = (time.perf_counter() - t, time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
+        sha = hashlib.sha256(data).hexdigest()
+        reports = [load._check(p, csv_path.name, sha) for p in parsed_list]
+        phases["validate (GX suite)"] = (time.perf_counter() - t, time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
+        report = load.load_parsed(con, reports, user="bench", sources={csv_path.name: data})
+        con.execute("checkpoint")
+        phases["write (stage, upsert, log, archive, models, commit)"] = (time.perf_counter() - t,
+                                                                          time.process_time() - c)
+        ours = sum(w for w, _ in phases.values())
+        ours_cpu = sum(c for _, c in phases.values())
+        loaded = con.execute("select count(*) from web_events").fetchall()[0][0]
+        # the write phase rebuilds the materialized models inside its transaction; time that part alone
+        con.execute("begin transaction")
+        t = time.perf_counter()
+        db.refresh_models(con)
+        refresh = time.perf_counter() - t
+        con.execute("rollback")
+        con.close()
+
+        print(f"parser: {parser_name}; GX import + context (once per process, not counted): {gx_start:.1f} s")
+        print("                                        wall      cpu (all threads of this process)")
+        print(f"(a) raw DuckDB read_csv into a table: {raw:6.2f} s  {raw_cpu:6.2f} s  ({raw_rows:,} rows)")
+        print(f"(b) validated load:                   {ours:6.2f} s  {ours_cpu:6.2f} s  "
+              f"({loaded:,} rows; ok={report.ok})")
+        for name, (secs, cpu) in phases.items():
+            print(f"      {name:<52} {secs:6.2f} s  {cpu:6.2f} s  ({secs / ours:4.0%} of wall)")
+        print(f"        of which rebuilding the materialized models (data_models.db.refresh_models): ~{refresh:.2f} s")
+        print(f"ratio (b) / (a): {ours / raw:.1f}x wall, {ours_cpu / raw_cpu:.1f}x cpu  (target <= 2x)")
+        if not report.ok:
+            print("\n".join(report.messages()[:10]))
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""Render time of every page on a large generated company, cold and warm, in headless chromium.
+
+    .venv/bin/python benches/bench_pages.py [--scale 20] [--warm 3] [--pages overview,pipeline]
+
+The database is made by `cli.py sample --db ... --scale S` (generated exports loaded through the
+real connectors, models materialized by the loader) and cached as benches/results/pages_s{S}.duckdb,
+so a second run skips the build (--rebuild forces it).
+
+For each page in pages.PAGE_TABLE:
+  cold: a fresh `streamlit run` server, first visit of the page (nothing cached, modules not imported);
+  warm: later visits of the same URL with the same filters on that server (best of --warm).
+Render time = from navigation start until the script run has finished, the main area shows content,
+every Plotly chart has drawn and nothing is loading (the browser's own clock). The baseline is the
+trivial Templates page, measured the same way in the same run; each page is printed as a ratio of it.
+Targets (issue 6): warm <= 1 s, cold <= 3 s per page.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benches.common import RESULTS, machine  # noqa: E402
+from pages import PAGE_TABLE, url_path  # noqa: E402
+
+BASELINE_PAGE = "pages/analyst/templates.py"
+WARM_TARGET_S, COLD_TARGET_S = 1.0, 3.0
+
+# Set the first time the page is "done": script not running, content in the main area, no
+# skeleton or spinner, every Plotly chart drawn. Reset whenever that stops being true, so a rerun
+# that starts later moves the mark. Times are ms since navigation start (performance.now()).
+IDLE_PROBE = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const state = app && app.getAttribute('data-test-script-state');
+    const shown = document.querySelector(
+        '[data-testid="stMain"] :is([data-testid="stHeading"], [data-testid="stAlert"], [data-testid="stException"], h1)');
+    const busy = document.querySelector('[data-testid="stSkeleton"], [data-testid="stSpinner"]');
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const drawn = charts.every(c => c.querySelector('.main-svg'));
+    const done = state === 'notRunning' && shown && !busy && drawn;
+    const now = performance.now();
+    if (!done) { window.__benchDoneAt = null; return false; }
+    if (window.__benchDoneAt == null) window.__benchDoneAt = now;
+    return now - window.__benchDoneAt > %d;
+}"""
+
+
+def build_db(path: pathlib.Path, scale: float, seed: int) -> float:
+    """Generate and load a company of this scale into path (atomically: a partial build is never cached)."""
+    tmp = path.with_suffix(".building.duckdb")
+    for f in (tmp, pathlib.Path(str(tmp) + ".wal")):
+        f.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, str(ROOT / "cli.py"), "sample", "--db", str(tmp), "--scale", str(scale),
+                           "--seed", str(seed)], cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"cli.py sample failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    first = proc.stdout.splitlines()[0] if proc.stdout else ""
+    print(f"  {first}")
+    shutil.move(str(tmp), str(path))
+    if pathlib.Path(str(tmp) + ".wal").exists():
+        shutil.move(str(tmp) + ".wal", str(path) + ".wal")
+    return elapsed
+
+
+def prepare(path: pathlib.Path) -> dict[str, int]:
+    """Open once for writing so any model rebuild (changed SQL) happens here, not in the first page visit."""
+    from data_models import db
+
+    t0 = time.perf_counter()
+    con = db.connect(path)
+    materialized = db.is_materialized(con)
+    if not materialized:
+        con.execute("begin transaction")
+        db.refresh_models(con)
+        con.execute("commit")
+    con.execute("checkpoint")
+    sizes = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in (
+        "accounts", "contacts", "opportunities", "web_events", "campaign_members", "touchpoints",
+        "int_touchpoints", "int_touchpoints_by_opportunity")}
+    con.close()
+    took = time.perf_counter() - t0
+    if took > 2 or not materialized:
+        print(f"  opened and (re)materialized the models in {took:.1f} s")
+    return sizes
+
+
+def render(page, url: str, settle_ms: int, timeout_ms: int) -> float:
+    """Seconds from navigation start to done (see IDLE_PROBE), for one visit of url."""
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    page.wait_for_function(IDLE_PROBE % settle_ms, timeout=timeout_ms, polling=20)
+    return page.evaluate("() => window.__benchDoneAt") / 1000
+
+
+def measure_page(script: str, db_path: pathlib.Path, warm: int, settle_ms: int, timeout_ms: int) -> dict:
+    from tests.browser import browser_page, page_errors, streamlit_server
+
+    result = {"script": script, "cold": None, "warm": None, "errors": []}
+    with streamlit_server(db_path, timeout=120) as base, browser_page() as page:
+        url = f"{base}/{url_path(script)}"
+        try:
+            result["cold"] = render(page, url, settle_ms, timeout_ms)
+            result["errors"] = [e.splitlines()[0] for e in page_errors(page)]
+            times = [render(page, url, settle_ms, timeout_ms) for _ in range(warm)]
+            result["warm"] = min(times)
+        except Exception as exc:  # a page that never settles is reported, not hidden
+            result["errors"].append(f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", type=float, default=20.0,
+                    help="cli.py sample scale; 1 = 5,000 opportunities, so 20 = 100k opportunities")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--db", default=None, help="use this database instead of the cached generated one")
+    ap.add_argument("--rebuild", action="store_true", help="regenerate the cached database")
+    ap.add_argument("--warm", type=int, default=3, help="warm visits per page (best is reported)")
+    ap.add_argument("--pages", default=None, help="comma-separated url paths, e.g. overview,pipeline (default all)")
+    ap.add_argument("--settle-ms", type=int, default=700, help="how long 'done' must hold before a visit counts")
+    ap.add_argument("--timeout", type=float, default=180, help="seconds per visit before it is reported as failed")
+    args = ap.parse_args(argv)
+
+    os.environ.setdefault("MVD_DEMO_ROLE", "admin")  # every page visible in open demo mode
+    print(f"bench_pages: machine at start: {machine()}")
+    if args.db:
+        db_path = pathlib.Path(args.db)
+    else:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        db_path = RESULTS / f"pages_s{args.scale:g}.duckdb"
+        if args.rebuild or not db_path.exists():
+            print(f"  building {db_path.name} with cli.py sample --scale {args.scale:g} ...")
+            took = build_db(db_path, args.scale, args.seed)
+            print(f"  generated and loaded in {took:.0f} s")
+        else:
+            print(f"  reusing {db_path.relative_to(ROOT)} (--rebuild to regenerate)")
+    sizes = prepare(db_path)
+    print("  sizes: " + ", ".join(f"{k} {v:,}" for k, v in sizes.items()))
+
+    wanted = set(args.pages.split(",")) if args.pages else None
+    scripts = [s for _, s, _, _ in PAGE_TABLE if wanted is None or url_path(s) in wanted or s == BASELINE_PAGE]
+    scripts.sort(key=lambda s: s != BASELINE_PAGE)  # baseline first
+    titles = {s: t for _, s, t, _ in PAGE_TABLE}
+    timeout_ms = int(args.timeout * 1000)
+    results = [measure_page(s, db_path, args.warm, args.settle_ms, timeout_ms) for s in scripts]
+
+    base = results[0]
+    if base["cold"] is None or base["warm"] is None:
+        print(f"baseline page {BASELINE_PAGE} did not render: {base['errors']}")
+        return 1
+    print(f"\nbaseline ({titles[BASELINE_PAGE]}): cold {base['cold']:.2f} s, warm {base['warm']:.2f} s")
+    print(f"{'page':22} {'cold s':>7} {'x base':>7} {'warm s':>7} {'x base':>7}  targets (cold<={COLD_TARGET_S:g}s, "
+          f"warm<={WARM_TARGET_S:g}s)")
+    failed = 0
+    for r in results:
+        title = titles[r["script"]]
+        if r["cold"] is None or r["warm"] is None:
+            failed += 1
+            print(f"{title:22} FAILED: {'; '.join(r['errors'])}")
+            continue
+        verdict = []
+        if r["cold"] > COLD_TARGET_S:
+            verdict.append("cold OVER")
+        if r["warm"] > WARM_TARGET_S:
+            verdict.append("warm OVER")
+        note = ", ".join(verdict) or "ok"
+        if r["errors"]:
+            note += f"; page shows an error: {r['errors'][0][:80]}"
+        print(f"{title:22} {r['cold']:7.2f} {r['cold'] / base['cold']:6.1f}x {r['warm']:7.2f} "
+              f"{r['warm'] / base['warm']:6.1f}x  {note}")
+    print(f"bench_pages: machine at end: {machine()}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Peak memory of one large upload, stage by stage (issue 7: large files).
+
+    python benches/bench_upload_memory.py [--rows 300000]
+
+Writes a Salesforce Opportunity export of --rows rows, then measures with tracemalloc (Python
+objects and numpy/pandas buffers; pyarrow's and DuckDB's own allocators are not traced, so the
+pyarrow pool's peak and the process's peak RSS are printed too):
+  read     connectors.files.read_table (text cells of every column)
+  parse    connectors.parse.parse_file (read + canonical frame)
+  dry run  load_files(dry_run=True)   (what the Upload page's preview does)
+  load     load_files()               (what "Confirm and load" does)
+Each peak is also given in "copies" of the two frames that matter: the text-cell frame of the
+file and the canonical frame, measured with pandas' deep memory_usage.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import pathlib
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+
+import numpy as np
+import pandas as pd
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MB = 1024 * 1024
+
+
+def salesforce_opportunities(rows: int, seed: int = 11) -> bytes:
+    rng = np.random.default_rng(seed)
+    created = np.datetime64("2026-01-01") + rng.integers(0, 270, rows).astype("timedelta64[D]")
+    close = created + rng.integers(10, 200, rows).astype("timedelta64[D]")
+    stages = np.array(["Prospecting", "Qualification", "Proposal", "Closed Won", "Closed Lost"], dtype=object)
+    stage = stages[rng.integers(0, len(stages), rows)]
+    frame = pd.DataFrame({
+        "Id": [f"006{i:012d}" for i in range(rows)],
+        "Name": [f"Deal {i}" for i in range(rows)],
+        "AccountId": [f"001{i % 5000:012d}" for i in range(rows)],
+        "StageName": stage,
+        "Amount": np.round(rng.uniform(500, 90_000, rows), 2),
+        "CurrencyIsoCode": "USD",
+        "CloseDate": np.datetime_as_string(close, unit="D"),
+        "CreatedDate": np.char.add(np.datetime_as_string(created, unit="D").astype(str), "T09:00:00.000+0000"),
+        "LeadSource": rng.choice(["Web", "Webinar", "Outbound", "Partner Referral", "Event"], rows),
+        "IsWon": np.where(stage == "Closed Won", "true", "false"),
+        "IsClosed": np.where(np.isin(stage, ["Closed Won", "Closed Lost"]), "true", "false"),
+    })
+    return frame.to_csv(index=False).encode()
+
+
+def measure(label: str, fn):
+    import pyarrow as pa
+
+    gc.collect()
+    pool = pa.default_memory_pool()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    t = time.perf_counter()
+    result = fn()
+    seconds = time.perf_counter() - t
+    current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"{label:<10} peak {peak / MB:8.1f} MB traced, {current / MB:8.1f} MB still held by the result,"
+          f" {seconds:6.1f} s; pyarrow pool max so far {pool.max_memory() / MB:7.1f} MB")
+    return result, peak
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--rows", type=int, default=300_000)
+    args = ap.parse_args(argv)
+
+    from connectors import files, suites
+    from connectors.load import load_files
+    from connectors.parse import parse_file
+    from data_models import db
+
+    data = salesforce_opportunities(args.rows)
+    name = "Opportunity.csv"
+    print(f"{args.rows:,} opportunities, {len(data) / MB:.1f} MB of CSV")
+    suites._gx()  # GX's one-off import and context, kept out of the peaks
+
+    table, read_peak = measure("read", lambda: files.read_table(name, data))
+    text_copy = table.frame.memory_usage(deep=True).sum()
+    del table
+    parsed, parse_peak = measure("parse", lambda: parse_file(name, data))
+    canonical_copy = parsed[0].frame.memory_usage(deep=True).sum()
+    del parsed
+    print(f"one copy: text cells {text_copy / MB:.1f} MB, canonical frame {canonical_copy / MB:.1f} MB, "
+          f"raw bytes {len(data) / MB:.1f} MB")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        con = db.connect(pathlib.Path(tmp) / "bench.duckdb")
+        preview, dry_peak = measure("dry run", lambda: load_files(con, [(name, data)], user="bench", dry_run=True))
+        assert preview.ok, preview.summary()
+        held = sum(f.parsed.frame.memory_usage(deep=True).sum() for f in preview.files if f.parsed is not None)
+        print(f"           the preview report keeps the parsed frame: {held / MB:.1f} MB")
+        del preview
+        report, load_peak = measure("load", lambda: load_files(con, [(name, data)], user="bench"))
+        assert report.ok, report.summary()
+        print(report.summary())
+        con.close()
+
+    unit = text_copy + canonical_copy
+    for label, peak in (("read", read_peak), ("parse", parse_peak), ("dry run", dry_peak), ("load", load_peak)):
+        print(f"{label:<10} peak = {peak / unit:.1f} x (text cells + canonical frame), {peak / len(data):.1f} x the CSV")
+    print(f"process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

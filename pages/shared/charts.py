@@ -1,0 +1,289 @@
+"""Shared plotly chart builders for the dashboard pages: one look, titles that state the finding.
+
+Every builder takes a ready frame (metric output, never raw tables), returns a figure that went
+through `ui.figure_layout`, and never computes a metric. Pages show the figure with `ui.chart`
+(PNG download from the mode bar) or `selectable_chart` when a click drills down.
+Also here: `load`, which turns a failing metric call into a message instead of a traceback.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from data_models.channels import CHANNEL_LABELS
+from pages.shared import ui
+
+NEGATIVE = "#BC4B51"
+POSITIVE = "#0B6E4F"
+NEUTRAL = "#6C757D"
+MILESTONE_STYLE = {  # flag column -> (legend label, marker symbol, colour)
+    "is_first": ("First touch", "diamond", "#0B6E4F"),
+    "is_lead": ("Lead created", "square", "#3A86FF"),
+    "is_opp": ("Opportunity created", "star", "#F4A259"),
+    "is_won": ("Closed won", "triangle-up", "#8E5572"),
+}
+
+
+def channel_label(channel) -> str:
+    """'paid_search' -> 'Paid search'; unknown keys are shown as they are."""
+    if channel is None or (isinstance(channel, float) and channel != channel):
+        return "(none)"
+    return CHANNEL_LABELS.get(str(channel), str(channel))
+
+
+def count(n, word: str) -> str:
+    """'1 deal', '3 deals'."""
+    n = int(n)
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def sentence(text: str) -> str:
+    """First letter upper case, the rest untouched (str.capitalize would lower 'SEO')."""
+    return text[:1].upper() + text[1:]
+
+
+def load(function, params, what: str, **kwargs):
+    """ui.metric, but a failure becomes an error message and stops the page (no traceback)."""
+    try:
+        return ui.metric(function, params, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - the page must explain, not crash
+        st.error(f"Could not compute {what}: {exc}. Try another filter, or ask an analyst to check "
+                 "the **Data quality** page.")
+        st.stop()
+
+
+def _money_axis(fig: go.Figure, axis: str = "y") -> None:
+    getattr(fig, f"update_{axis}axes")(tickprefix="$", tickformat="~s")
+
+
+def bar(labels: Sequence, values: Sequence, title: str, *, money: bool = True, horizontal: bool = False,
+        colors: Sequence[str] | str | None = None, text: Sequence[str] | None = None,
+        hover: Sequence[str] | None = None, height: int | None = None) -> go.Figure:
+    """One series of bars; horizontal bars list the largest first, top down."""
+    values = [float(v) for v in values]
+    marker = {"color": colors if colors is not None else ui.PALETTE[0]}
+    kwargs = {"text": list(text) if text is not None else None, "textposition": "auto",
+              "hovertext": list(hover) if hover is not None else None, "marker": marker}
+    fig = go.Figure()
+    if horizontal:
+        fig.add_bar(y=list(labels), x=values, orientation="h", **kwargs)
+        fig.update_yaxes(autorange="reversed", automargin=True)
+        if money:
+            _money_axis(fig, "x")
+    else:
+        fig.add_bar(x=list(labels), y=values, **kwargs)
+        if money:
+            _money_axis(fig, "y")
+    fig.update_layout(showlegend=False)
+    rows = len(labels)
+    return ui.figure_layout(fig, title, height=height or (max(300, 60 + 38 * rows) if horizontal else 360))
+
+
+def stacked_bar(frame: pd.DataFrame, x: str, y: str, group: str, title: str, *, order: Sequence[str],
+                names: dict[str, str] | None = None, colors: dict[str, str] | None = None,
+                money: bool = True) -> go.Figure:
+    """Bars of `y` per `x`, stacked by `group` in `order`; each bar carries its group as customdata
+    so a click can say which part was chosen."""
+    fig = go.Figure()
+    for i, g in enumerate(order):
+        part = frame[frame[group] == g]
+        fig.add_bar(x=part[x].tolist(), y=[float(v) for v in part[y]], name=(names or {}).get(g, str(g)),
+                    marker_color=(colors or {}).get(g, ui.PALETTE[i % len(ui.PALETTE)]),
+                    customdata=[g] * len(part))
+    fig.update_layout(barmode="stack", clickmode="event+select", legend_traceorder="normal")
+    if money:
+        _money_axis(fig)
+    return ui.figure_layout(fig, title)
+
+
+def grouped_bar(labels: Sequence, series: dict[str, Sequence], title: str, *, money: bool = True,
+                colors: Sequence[str] | None = None, horizontal: bool = False) -> go.Figure:
+    """Several series side by side per label, e.g. total vs sourced vs influenced per segment."""
+    fig = go.Figure()
+    for i, (name, values) in enumerate(series.items()):
+        color = (colors or ui.PALETTE)[i % len(colors or ui.PALETTE)]
+        vals = [float(v) for v in values]
+        if horizontal:
+            fig.add_bar(y=list(labels), x=vals, name=name, orientation="h", marker_color=color)
+        else:
+            fig.add_bar(x=list(labels), y=vals, name=name, marker_color=color)
+    fig.update_layout(barmode="group")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+    if money:
+        _money_axis(fig, "x" if horizontal else "y")
+    height = max(320, 80 + 30 * len(labels) * max(1, len(series))) if horizontal else 360
+    return ui.figure_layout(fig, title, height=height)
+
+
+def trend(x: Sequence, series: dict[str, Sequence], title: str, *, percent: bool = False,
+          colors: Sequence[str] | None = None, dashes: Sequence[str] | None = None) -> go.Figure:
+    """Lines over periods, one per series; None values leave a gap."""
+    fig = go.Figure()
+    for i, (name, values) in enumerate(series.items()):
+        fig.add_scatter(x=list(x), y=[None if v is None else float(v) for v in values], name=name,
+                        mode="lines+markers",
+                        line={"color": (colors or ui.PALETTE)[i % len(colors or ui.PALETTE)],
+                              "dash": (dashes or ["solid"] * len(series))[i], "width": 3})
+    if percent:
+        fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    else:
+        _money_axis(fig)
+    return ui.figure_layout(fig, title)
+
+
+def dumbbell(labels: Sequence, left: Sequence, right: Sequence, left_name: str, right_name: str, title: str,
+             *, money: bool = True) -> go.Figure:
+    """Two values per label joined by a line: the gap between them is the story."""
+    labels = list(labels)
+    left = [float(v) for v in left]
+    right = [float(v) for v in right]
+    fig = go.Figure()
+    for label, a, b in zip(labels, left, right):
+        fig.add_scatter(x=[a, b], y=[label, label], mode="lines", line={"color": "#CED4DA", "width": 4},
+                        showlegend=False, hoverinfo="skip")
+    fig.add_scatter(x=left, y=labels, mode="markers", name=left_name, marker={"size": 13, "color": NEUTRAL})
+    fig.add_scatter(x=right, y=labels, mode="markers", name=right_name, marker={"size": 13, "color": POSITIVE})
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    if money:
+        _money_axis(fig, "x")
+    return ui.figure_layout(fig, title, height=max(300, 90 + 40 * len(labels)))
+
+
+def model_spread(table: pd.DataFrame, key: str, models: Sequence[str], title: str,
+                 labels: dict[str, str] | None = None) -> go.Figure:
+    """Every model's credit per key on one line: a wide spread means the models disagree."""
+    rows = [channel_label(k) if key == "channel" else str(k) for k in table[key]]
+    fig = go.Figure()
+    for label, (_, row) in zip(rows, table.iterrows()):
+        values = [float(row[m]) for m in models]
+        fig.add_scatter(x=[min(values), max(values)], y=[label, label], mode="lines", showlegend=False,
+                        line={"color": "#CED4DA", "width": 6}, hoverinfo="skip")
+    for i, model in enumerate(models):
+        fig.add_scatter(x=[float(v) for v in table[model]], y=rows, mode="markers",
+                        name=(labels or ui.MODEL_LABELS).get(model, model),
+                        marker={"size": 11, "color": ui.PALETTE[i % len(ui.PALETTE)],
+                                "symbol": "diamond" if model in ("markov", "shapley") else "circle"})
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    _money_axis(fig, "x")
+    fig = ui.figure_layout(fig, title, height=max(340, 140 + 44 * len(rows)))
+    fig.update_layout(legend={"y": -0.15, "yanchor": "top"}, margin={"b": 10})
+    return fig
+
+
+def rates_with_intervals(labels: Sequence, rates: Sequence, lows: Sequence, highs: Sequence, counts: Sequence,
+                         title: str, *, colors: Sequence[str] | str | None = None) -> go.Figure:
+    """Win rates as bars with their 95% interval as error bars and 'n = deals' under each bar."""
+    rates = [None if pd.isna(r) else float(r) for r in rates]
+    plus = [None if (r is None or pd.isna(h)) else float(h) - r for r, h in zip(rates, highs)]
+    minus = [None if (r is None or pd.isna(lo)) else r - float(lo) for r, lo in zip(rates, lows)]
+    ticks = [f"{label}<br><sub>n = {int(n)}</sub>" for label, n in zip(labels, counts)]
+    fig = go.Figure()
+    fig.add_bar(
+        x=ticks, y=[r or 0 for r in rates], marker_color=colors if colors is not None else ui.PALETTE[0],
+        error_y={"type": "data", "symmetric": False, "array": [p or 0 for p in plus],
+                 "arrayminus": [m or 0 for m in minus], "color": "#343A40", "thickness": 1.5, "width": 6},
+        text=["–" if r is None else f"{r:.0%}" for r in rates], textposition="inside",
+        hovertext=[f"{int(n)} deals; 95% interval {ui.pct(lo)}–{ui.pct(h)}" for n, lo, h in zip(counts, lows, highs)],
+    )
+    fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    fig.update_layout(showlegend=False)
+    return ui.figure_layout(fig, title)
+
+
+def funnel(stages: Sequence[str], values: Sequence, title: str, *, money: bool = False) -> go.Figure:
+    """Stage by stage, with the share kept from the first stage."""
+    fig = go.Figure(go.Funnel(y=list(stages), x=[float(v) for v in values], textinfo="value+percent initial",
+                              marker={"color": ui.PALETTE[: len(stages)]}))
+    if money:
+        fig.update_traces(texttemplate="$%{value:.3s}<br>%{percentInitial:.0%}")
+    return ui.figure_layout(fig, title)
+
+
+def touch_timeline(touches: pd.DataFrame, title: str, *, created: dt.date | None = None,
+                   closed: dt.date | None = None, weight_column: str | None = None) -> go.Figure:
+    """One deal's touches in time, one row per channel, milestones drawn over them.
+
+    `touches` is attribution.timeline's frame (occurred_at, channel, campaign_id, asset_id,
+    touch_type, via_account, is_first/is_lead/is_opp/is_won and per-model weights).
+    """
+    rows = [channel_label(c) for c in touches["channel"]]
+    hover = [
+        f"{pd.Timestamp(t):%b %d, %Y} · {label}<br>{tt or 'touch'}"
+        + (f" · campaign {c}" if isinstance(c, str) else "") + (f" · asset {a}" if isinstance(a, str) else "")
+        + (" · via account" if bool(v) else "")
+        + (f"<br>{weight_column}: {float(w):.0%} of the credit" if weight_column else "")
+        for t, label, tt, c, a, v, w in zip(
+            touches["occurred_at"], rows, touches["touch_type"], touches["campaign_id"], touches["asset_id"],
+            touches["via_account"], touches[weight_column] if weight_column else [0] * len(touches))
+    ]
+    fig = go.Figure()
+    fig.add_scatter(x=touches["occurred_at"].tolist(), y=rows, mode="markers", name="Touch",
+                    marker={"size": 10, "color": "#ADB5BD"}, hovertext=hover, hoverinfo="text")
+    for flag, (name, symbol, color) in MILESTONE_STYLE.items():
+        if flag not in touches.columns:
+            continue
+        mask = touches[flag].fillna(False).astype(bool).to_numpy()
+        if mask.any():
+            fig.add_scatter(x=touches.loc[mask, "occurred_at"].tolist(), y=[r for r, m in zip(rows, mask) if m],
+                            mode="markers", name=name, hoverinfo="skip",
+                            marker={"size": 18, "symbol": symbol, "color": color, "line": {"width": 1, "color": "white"}})
+    for day, text in ((created, "Deal created"), (closed, "Closed")):
+        if day is None or pd.isna(day):
+            continue
+        x = pd.Timestamp(day)
+        fig.add_shape(type="line", x0=x, x1=x, yref="paper", y0=0, y1=1, line={"dash": "dot", "color": "#343A40"})
+        fig.add_annotation(x=x, yref="paper", y=1.02, text=text, showarrow=False, font={"size": 11})
+    fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=sorted(set(rows)))
+    return ui.figure_layout(fig, title, height=max(300, 160 + 36 * len(set(rows))))
+
+
+def selectable_chart(fig: go.Figure, key: str) -> list[dict]:
+    """Like ui.chart, but a click on a bar reruns the page; returns the selected points."""
+    try:
+        event = st.plotly_chart(
+            fig, width="stretch", key=key, on_select="rerun", selection_mode=("points",),
+            config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": key, "scale": 2}},
+        )
+        return list(event.selection.points) if event and event.selection else []
+    except Exception:  # noqa: BLE001 - without selection support the selectboxes still drill down
+        ui.chart(fig, key=key)
+        return []
+
+
+def follow_selection(points: list[dict], key: str, targets: dict[str, str], order: Sequence[str]) -> None:
+    """Copy a new chart click into the drill-down selectboxes (keys in `targets`) before they are drawn.
+
+    `targets` maps "x" and "group" to selectbox keys. A click is applied once, so a later change
+    of a selectbox is not overridden by the old click; the selectboxes alone work on phones.
+    """
+    if not points:
+        return
+    point = points[0]
+    group = point.get("customdata")
+    if isinstance(group, (list, tuple)):
+        group = group[0] if group else None
+    if group is None and point.get("curve_number") is not None and point["curve_number"] < len(order):
+        group = order[point["curve_number"]]
+    click = (point.get("x"), group)
+    seen_key = f"{key}__applied"
+    if st.session_state.get(seen_key) == click:
+        return
+    st.session_state[seen_key] = click
+    if click[0] is not None and "x" in targets:
+        st.session_state[targets["x"]] = click[0]
+    if click[1] is not None and "group" in targets:
+        st.session_state[targets["group"]] = click[1]
+
+
+def empty_state(what: str, label: str, params) -> None:
+    """No data for the filters: say which filter to widen."""
+    narrowed = [f"Segment = {params.segment}" if params.segment else "", f"Region = {params.region}" if params.region else ""]
+    narrowed = [n for n in narrowed if n]
+    hint = ("set " + " and ".join(narrowed) + " back to All, or " if narrowed else "")
+    st.info(f"No {what} in {label} for these filters. To see figures, {hint}widen the **Period** in the sidebar "
+            "(e.g. *Last 12 months* or *Last fiscal year*).")
