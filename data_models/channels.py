@@ -78,7 +78,7 @@ LEAD_SOURCE_CHANNEL = {
 
 
 def lead_source_channel(lead_source: str | None) -> str:
-    if not lead_source:
+    if not isinstance(lead_source, str) or not lead_source.strip():
         return "other"
     return LEAD_SOURCE_CHANNEL.get(lead_source.strip().lower(), "other")
 

@@ -44,3 +44,15 @@ def tiny_db(tmp_path):
     path = tmp_path / "tiny.duckdb"
     build_tiny_db(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory):
+    """The committed demo exports loaded through the real connectors, once per test session."""
+    from connectors.load import load_paths
+    from sample_data.generate import DEMO_DIR, export_paths
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    report = load_paths(str(path), export_paths(DEMO_DIR), user="tests")
+    assert report.ok, report.summary()
+    return path

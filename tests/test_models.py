@@ -181,15 +181,8 @@ def test_lead_funnel_merges_a_converted_lead_into_its_contact():
 DEMO = ROOT / "sample_data" / "demo"
 
 
-@pytest.mark.skipif(not DEMO.exists(), reason="sample_data/demo/ not generated yet")
-def test_model_tests_pass_on_the_loaded_demo_db(tmp_path):
-    from connectors.load import load_paths
-    from sample_data.generate import export_paths
-
-    path = tmp_path / "demo.duckdb"
-    report = load_paths(str(path), export_paths(DEMO))
-    assert report is not None
-    con = db.connect(path)
+def test_model_tests_pass_on_the_loaded_demo_db(demo_db):
+    con = db.connect(demo_db)
     errors = [f for f in model_tests.run_model_tests(con) if f.severity == "error"]
     assert errors == []
-    assert con.execute("select count(*) from fct_pipeline").fetchone()[0] > 0
+    assert con.execute("select count(*) from fct_pipeline").fetchone()[0] == 5000

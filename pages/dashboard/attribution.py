@@ -2,7 +2,7 @@
 data-driven models (Markov removal effects, Shapley coalitions) shown with their workings."""
 import streamlit as st
 
-from data_models import attribution
+from data_models import attribution, roi
 from data_models.attribution_rules import CUSTOM_SLOTS, MILESTONE_LABELS
 from data_models.headlines import period_phrase
 from data_models.params import ATTRIBUTION_MODELS
@@ -93,19 +93,27 @@ st.caption(charts.sentence("; ".join(notes)) + ".")
 
 # ---------- every model side by side
 st.subheader("All models side by side")
-spread = compare.assign(low=compare[models].min(axis=1), high=compare[models].max(axis=1))
+# the chart keeps the models a reader knows and the chosen one; the table below has every model
+shown = [m for m in dict.fromkeys(["first_touch", "last_touch", "linear", used_model, "markov", "shapley"]) if m in models]
+spread = compare.assign(low=compare[shown].min(axis=1), high=compare[shown].max(axis=1))
 widest = spread.loc[(spread["high"] - spread["low"]).idxmax()]
 ui.chart(charts.model_spread(
-    compare, "channel", models,
+    compare.sort_values(used_model, ascending=False), "channel", shown,
     f"Models disagree most on {charts.channel_label(widest.channel)}: {ui.money(widest.low)} to {ui.money(widest.high)}"),
     key="attribution_models")
+st.caption("Each dot is one model's credit for the channel; a long bar means the models disagree. "
+           "Every model's column adds up to the same total.")
 table = compare.rename(columns={"channel": "Channel", **ui.MODEL_LABELS})
 table.insert(0, "Channel name", [charts.channel_label(c) for c in compare["channel"]])
-ui.table_with_download(table.round(2), key="attribution_by_channel", file_name="attribution_models_by_channel.csv")
+ui.table_with_download(table.round(0), key="attribution_by_channel", file_name="attribution_models_by_channel.csv")
 
 st.markdown("**Per campaign**")
 by_campaign = charts.load(attribution.compare_models, pp, "the model comparison by campaign", by="campaign", basis=basis)
-ui.table_with_download(by_campaign.rename(columns={"campaign_id": "Campaign", **ui.MODEL_LABELS}).round(2),
+# names where the spend metric knows them (compare_models has ids only)
+names = charts.load(roi.spend_by_campaign, pp, "campaign names").set_index("campaign_id")["campaign_name"].dropna()
+by_campaign.insert(1, "Campaign name", by_campaign["campaign_id"].map(names))
+by_campaign = by_campaign.sort_values(used_model, ascending=False)
+ui.table_with_download(by_campaign.rename(columns={"campaign_id": "Campaign", **ui.MODEL_LABELS}).round(0),
                        key="attribution_by_campaign", file_name="attribution_models_by_campaign.csv")
 st.caption("“(none)” is credit on touches that belong to no campaign (e.g. organic content views).")
 
@@ -118,8 +126,8 @@ if shift:
 markov_top = by_channel["markov"].idxmax() if "markov" in by_channel and by_channel["markov"].max() > 0 else None
 if markov_top is not None:
     reasons.append(f"The data-driven Markov model gives the most to {charts.channel_label(markov_top)} "
-                   f"({ui.money(by_channel.loc[markov_top, 'markov'])}): journeys that won rarely skipped it, "
-                   "whatever its position.")
+                   f"({ui.money(by_channel.loc[markov_top, 'markov'])}): taking it out of the journeys would cost the most "
+                   "conversions, whatever its position in them.")
 linear_top = by_channel["linear"].idxmax()
 reasons.append(f"Linear spreads credit by touch count, so the busiest channel, {charts.channel_label(linear_top)}, "
                f"gets {ui.money(by_channel.loc[linear_top, 'linear'])}.")

@@ -124,7 +124,7 @@ if len(segments):
          "Marketing-influenced": seg_influenced},
         f"Marketing sources the largest share in {best_segment[0]}: "
         f"{shares[list(segments['segment']).index(best_segment[0])]}",
-        colors=[ui.GROUP_COLORS["unknown"], ui.GROUP_COLORS["marketing"], ui.PALETTE[4]]), key="pipeline_segments")
+        colors=[ui.GROUP_COLORS["unknown"], ui.GROUP_COLORS["marketing"], ui.PALETTE[3]]), key="pipeline_segments")
 
 # ---------- reconciliation
 st.subheader("Does it add up to the CRM?")

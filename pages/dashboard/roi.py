@@ -51,13 +51,13 @@ ui.chart(charts.bar(
     [charts.channel_label(c) for c in order["channel"]], order["roi"] * 100,
     f"Best return: {charts.channel_label(best.channel)} ({ui.pct(best.roi)}); "
     f"worst: {charts.channel_label(worst.channel)} ({ui.pct(worst.roi)})",
-    horizontal=True, money=False, text=[ui.pct(r) for r in order["roi"]],
+    horizontal=True, money=False, suffix="%", text=[f"{r:,.0%}" for r in order["roi"]],
     colors=[charts.POSITIVE if r >= 0 else charts.NEGATIVE for r in order["roi"]]), key="roi_by_channel")
 st.caption("ROI in percent: above zero the margin on attributed revenue covers the spend.")
 
 ui.chart(charts.dumbbell(
     [charts.channel_label(c) for c in spent["channel"]], spent["spend"],
-    spent["attributed_revenue"], "Spend", "Attributed revenue",
+    [r * margin / 100 for r in spent["attributed_revenue"]], "Spend", f"Attributed revenue × {margin}% margin",
     f"At {margin}% margin, {named} {'does' if len(names) == 1 else 'do'} not earn back {'its' if len(names) == 1 else 'their'} spend"
     if names else f"At {margin}% margin, every channel earns back its spend"), key="roi_spend_vs_return")
 
@@ -96,7 +96,7 @@ if len(campaigns):
     ui.chart(charts.bar(
         names, campaigns["roi"] * 100,
         f"Lowest return: {names[0]}, {ui.pct(w.roi)} on {ui.money(w.spend)}",
-        horizontal=True, money=False, text=[ui.pct(r) for r in campaigns["roi"]],
+        horizontal=True, money=False, suffix="%", text=[f"{r:,.0%}" for r in campaigns["roi"]],
         colors=[charts.POSITIVE if r >= 0 else charts.NEGATIVE for r in campaigns["roi"]]), key="roi_by_campaign")
 campaign_table = by_campaign.drop(columns=["gross_margin", "method"])
 for column in ("spend", "ad_spend", "campaign_cost"):

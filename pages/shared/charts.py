@@ -56,15 +56,52 @@ def load(function, params, what: str, **kwargs):
         st.stop()
 
 
+TITLE_WIDTH = 52  # characters per title line: phones (390 px) cut longer plotly titles, they never wrap
+
+
+def wrap_title(title: str, width: int = TITLE_WIDTH) -> str:
+    """Break a finding into lines of at most `width` characters with <br>, at spaces."""
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
+    """ui.figure_layout with a title that wraps on a phone and a legend that never covers the axis."""
+    wrapped = wrap_title(title)
+    extra = 20 * wrapped.count("<br>")
+    fig = ui.figure_layout(fig, wrapped, height=height + extra)
+    fig.update_layout(margin={"t": 60 + extra}, legend={"yanchor": "top", "y": -0.12})
+    return fig
+
+
+def _category_ticks(fig: go.Figure, labels: Sequence, axis: str = "x") -> None:
+    """Long category labels ('FY2026 Q3') on two lines so narrow screens do not overlap them;
+    the values (and so a click's x) stay the labels themselves."""
+    labels = list(dict.fromkeys(labels))
+    if any(" " in str(v) for v in labels):
+        getattr(fig, f"update_{axis}axes")(tickmode="array", tickvals=labels,
+                                           ticktext=[str(v).replace(" ", "<br>", 1) for v in labels])
+
+
 def _money_axis(fig: go.Figure, axis: str = "y") -> None:
     getattr(fig, f"update_{axis}axes")(tickprefix="$", tickformat="~s")
 
 
 def bar(labels: Sequence, values: Sequence, title: str, *, money: bool = True, horizontal: bool = False,
         colors: Sequence[str] | str | None = None, text: Sequence[str] | None = None,
-        hover: Sequence[str] | None = None, height: int | None = None) -> go.Figure:
-    """One series of bars; horizontal bars list the largest first, top down."""
+        hover: Sequence[str] | None = None, height: int | None = None, suffix: str = "") -> go.Figure:
+    """One series of bars; horizontal bars list the largest first, top down. Long labels are
+    shortened on the axis (a phone has no room for them) and kept whole in the hover."""
     values = [float(v) for v in values]
+    full = [str(v) for v in labels]
+    if horizontal and hover is None and any(len(v) > 30 for v in full):
+        hover = full
+    labels = [v if len(v) <= 30 else v[:28].rstrip() + "…" for v in full] if horizontal else list(labels)
     marker = {"color": colors if colors is not None else ui.PALETTE[0]}
     kwargs = {"text": list(text) if text is not None else None, "textposition": "auto",
               "hovertext": list(hover) if hover is not None else None, "marker": marker}
@@ -74,13 +111,17 @@ def bar(labels: Sequence, values: Sequence, title: str, *, money: bool = True, h
         fig.update_yaxes(autorange="reversed", automargin=True)
         if money:
             _money_axis(fig, "x")
+        elif suffix:
+            fig.update_xaxes(ticksuffix=suffix, tickformat=",.0f")
     else:
         fig.add_bar(x=list(labels), y=values, **kwargs)
         if money:
             _money_axis(fig, "y")
+        elif suffix:
+            fig.update_yaxes(ticksuffix=suffix, tickformat=",.0f")
     fig.update_layout(showlegend=False)
     rows = len(labels)
-    return ui.figure_layout(fig, title, height=height or (max(300, 60 + 38 * rows) if horizontal else 360))
+    return _layout(fig, title, height=height or (max(300, 60 + 38 * rows) if horizontal else 360))
 
 
 def stacked_bar(frame: pd.DataFrame, x: str, y: str, group: str, title: str, *, order: Sequence[str],
@@ -95,9 +136,10 @@ def stacked_bar(frame: pd.DataFrame, x: str, y: str, group: str, title: str, *, 
                     marker_color=(colors or {}).get(g, ui.PALETTE[i % len(ui.PALETTE)]),
                     customdata=[g] * len(part))
     fig.update_layout(barmode="stack", clickmode="event+select", legend_traceorder="normal")
+    _category_ticks(fig, frame[x])
     if money:
         _money_axis(fig)
-    return ui.figure_layout(fig, title)
+    return _layout(fig, title)
 
 
 def grouped_bar(labels: Sequence, series: dict[str, Sequence], title: str, *, money: bool = True,
@@ -117,7 +159,7 @@ def grouped_bar(labels: Sequence, series: dict[str, Sequence], title: str, *, mo
     if money:
         _money_axis(fig, "x" if horizontal else "y")
     height = max(320, 80 + 30 * len(labels) * max(1, len(series))) if horizontal else 360
-    return ui.figure_layout(fig, title, height=height)
+    return _layout(fig, title, height=height)
 
 
 def trend(x: Sequence, series: dict[str, Sequence], title: str, *, percent: bool = False,
@@ -129,11 +171,12 @@ def trend(x: Sequence, series: dict[str, Sequence], title: str, *, percent: bool
                         mode="lines+markers",
                         line={"color": (colors or ui.PALETTE)[i % len(colors or ui.PALETTE)],
                               "dash": (dashes or ["solid"] * len(series))[i], "width": 3})
+    _category_ticks(fig, x)
     if percent:
         fig.update_yaxes(tickformat=".0%", rangemode="tozero")
     else:
         _money_axis(fig)
-    return ui.figure_layout(fig, title)
+    return _layout(fig, title)
 
 
 def dumbbell(labels: Sequence, left: Sequence, right: Sequence, left_name: str, right_name: str, title: str,
@@ -151,7 +194,7 @@ def dumbbell(labels: Sequence, left: Sequence, right: Sequence, left_name: str, 
     fig.update_yaxes(autorange="reversed", automargin=True)
     if money:
         _money_axis(fig, "x")
-    return ui.figure_layout(fig, title, height=max(300, 90 + 40 * len(labels)))
+    return _layout(fig, title, height=max(300, 90 + 40 * len(labels)))
 
 
 def model_spread(table: pd.DataFrame, key: str, models: Sequence[str], title: str,
@@ -170,8 +213,7 @@ def model_spread(table: pd.DataFrame, key: str, models: Sequence[str], title: st
                                 "symbol": "diamond" if model in ("markov", "shapley") else "circle"})
     fig.update_yaxes(autorange="reversed", automargin=True)
     _money_axis(fig, "x")
-    fig = ui.figure_layout(fig, title, height=max(340, 140 + 44 * len(rows)))
-    fig.update_layout(legend={"y": -0.15, "yanchor": "top"}, margin={"b": 10})
+    fig = _layout(fig, title, height=max(340, 140 + 44 * len(rows)))
     return fig
 
 
@@ -187,12 +229,12 @@ def rates_with_intervals(labels: Sequence, rates: Sequence, lows: Sequence, high
         x=ticks, y=[r or 0 for r in rates], marker_color=colors if colors is not None else ui.PALETTE[0],
         error_y={"type": "data", "symmetric": False, "array": [p or 0 for p in plus],
                  "arrayminus": [m or 0 for m in minus], "color": "#343A40", "thickness": 1.5, "width": 6},
-        text=["–" if r is None else f"{r:.0%}" for r in rates], textposition="inside",
+        text=["–" if r is None else f"{r:.0%}" for r in rates], textposition="inside", insidetextanchor="start",
         hovertext=[f"{int(n)} deals; 95% interval {ui.pct(lo)}–{ui.pct(h)}" for n, lo, h in zip(counts, lows, highs)],
     )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     fig.update_layout(showlegend=False)
-    return ui.figure_layout(fig, title)
+    return _layout(fig, title)
 
 
 def funnel(stages: Sequence[str], values: Sequence, title: str, *, money: bool = False) -> go.Figure:
@@ -201,7 +243,7 @@ def funnel(stages: Sequence[str], values: Sequence, title: str, *, money: bool =
                               marker={"color": ui.PALETTE[: len(stages)]}))
     if money:
         fig.update_traces(texttemplate="$%{value:.3s}<br>%{percentInitial:.0%}")
-    return ui.figure_layout(fig, title)
+    return _layout(fig, title)
 
 
 def touch_timeline(touches: pd.DataFrame, title: str, *, created: dt.date | None = None,
@@ -237,9 +279,10 @@ def touch_timeline(touches: pd.DataFrame, title: str, *, created: dt.date | None
             continue
         x = pd.Timestamp(day)
         fig.add_shape(type="line", x0=x, x1=x, yref="paper", y0=0, y1=1, line={"dash": "dot", "color": "#343A40"})
-        fig.add_annotation(x=x, yref="paper", y=1.02, text=text, showarrow=False, font={"size": 11})
+        fig.add_annotation(x=x, yref="paper", y=1.0, yanchor="bottom", text=text, showarrow=False,
+                           font={"size": 11}, bgcolor="white")
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=sorted(set(rows)))
-    return ui.figure_layout(fig, title, height=max(300, 160 + 36 * len(set(rows))))
+    return _layout(fig, title, height=max(300, 160 + 36 * len(set(rows))))
 
 
 def selectable_chart(fig: go.Figure, key: str) -> list[dict]:
