@@ -21,6 +21,7 @@ $(DB): | $(STAMP)
 demo: $(DB)
 
 run: $(STAMP) $(DB)
+	@$(MAKE) --no-print-directory libreoffice || echo "LibreOffice is not installed: the Board deck page will offer the PPTX without PDF and previews."
 	MVD_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 chromium:

@@ -48,11 +48,15 @@ def tiny_db(tmp_path):
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
-    """The committed demo exports loaded through the real connectors, once per test session."""
-    from connectors.load import load_paths
-    from sample_data.generate import DEMO_DIR, export_paths
+    """The committed demo exports loaded through the real connectors by the README's own command, once per session."""
+    import pathlib
+    import subprocess
+    import sys
 
+    root = pathlib.Path(__file__).parents[1]
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    report = load_paths(str(path), export_paths(DEMO_DIR), user="tests")
-    assert report.ok, report.summary()
+    done = subprocess.run([sys.executable, "cli.py", "sample", "--db", str(path), "--from-files", "sample_data/demo"],
+                          cwd=root, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Loaded 13 files." in done.stdout
     return path
