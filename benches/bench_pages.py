@@ -150,7 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     scripts.sort(key=lambda s: s != BASELINE_PAGE)  # baseline first
     titles = {s: t for _, s, t, _ in PAGE_TABLE}
     timeout_ms = int(args.timeout * 1000)
-    results = [measure_page(s, db_path, args.warm, args.settle_ms, timeout_ms) for s in scripts]
+    results = []
+    for script in scripts:
+        r = measure_page(script, db_path, args.warm, args.settle_ms, timeout_ms)
+        results.append(r)
+        shown = (f"cold {r['cold']:.2f} s, warm {r['warm']:.2f} s" if r["cold"] is not None and r["warm"] is not None
+                 else "FAILED")
+        print(f"  measured {titles[script]}: {shown}", flush=True)
 
     base = results[0]
     if base["cold"] is None or base["warm"] is None:

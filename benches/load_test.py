@@ -54,7 +54,9 @@ def start_app(db: pathlib.Path, port: int, log: pathlib.Path) -> subprocess.Pope
     env = dict(os.environ, MVD_DB=str(db), MVD_DEMO_ROLE="admin", HOME=str(log.parent))
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
            "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--secrets.files", str(log.parent / "no-secrets.toml")]     # open demo mode whatever the checkout has
+           "--secrets.files", str(log.parent / "no-secrets.toml"),     # open demo mode whatever the checkout has
+           # a checkout being edited must not reload modules under running sessions (as in the container: no edits)
+           "--server.fileWatcherType", "none"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import hmac
 import io
 import secrets
 import uuid
@@ -29,10 +30,12 @@ def survey_salt(con) -> str:
 
 
 def respondent_key(identity: str | None, salt: str) -> str:
-    """'r-' + 16 hex characters: salted hash of the identity, or random when there is none."""
-    if not identity:
+    """'r-' + 16 hex characters: HMAC-SHA256 of the normalised identity under the secret salt, or random when
+    there is no identity. The same person always gets the same key; the key cannot be turned back into an address,
+    and without the salt it cannot be checked against a list of guessed addresses."""
+    if not identity or not identity.strip():
         return "r-" + uuid.uuid4().hex[:16]
-    return "r-" + hashlib.sha256(f"{salt}:{identity.strip().lower()}".encode()).hexdigest()[:16]
+    return "r-" + hmac.new(salt.encode(), identity.strip().lower().encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:

@@ -340,6 +340,47 @@ def _touch_fact_args(params: Params) -> list:
             + [params.lookback_days, params.today, params.today, params.lookback_days])
 
 
+def _without_first_touch(sql: str) -> str:
+    """The facts without the first-touch ranking (a window over every touch), for the metrics that
+    only count touches in the window: influenced and the reconciliation. Same rows, same counts."""
+    start, end = sql.index("ranked_before_creation as ("), sql.index("touch_summary as (")
+    out = sql[:start] + sql[end:]
+    for part in ("""        first_touch.first_touch_channel,
+        coalesce(first_channel.source_group, 'unknown') as first_touch_group,
+        coalesce(first_touch.first_touch_via_account, false) as first_touch_via_account,
+""", """    left join first_touch
+        on first_touch.opportunity_id = scoped.opportunity_id
+    left join channel_map as first_channel
+        on first_channel.channel = first_touch.first_touch_channel
+"""):
+        if part not in out:
+            raise RuntimeError("OPPORTUNITY_TOUCH_FACTS_CTES changed; update _without_first_touch")
+        out = out.replace(part, "")
+    return out
+
+
+WINDOW_TOUCH_FACTS_SQL = _without_first_touch(OPPORTUNITY_TOUCH_FACTS_SQL)
+
+
+def _window_fact_args(params: Params) -> list:
+    return _touch_fact_args(params)[:-1]  # no lookback bound for the first-touch ranking
+
+
+# Sourced by lead source is decided by the opportunity's own columns: no touch needs reading,
+# which on 10M touchpoints is the difference between a scan of fct_pipeline and a join with every touch.
+LEAD_SOURCE_FACTS_CTES = """
+with scoped as (
+    select opportunity_id, amount, lead_source_group,
+        {month_index} as month_index
+    from fct_pipeline
+    where created_date between ? and ?{scope}
+),
+
+opportunity_facts as (
+    select * from scoped
+)""".replace("{month_index}", month_index_expr("created_date")).replace("{scope}", SCOPE_FILTER)
+
+
 # aggregate the per-opportunity facts by source group (and period) in DECIMAL
 _SOURCED_TEMPLATE = """{facts},
 
@@ -369,9 +410,16 @@ DEFINITION_LABELS = {
 
 def _sourced_sql(definition: str, with_period: bool) -> str:
     group_col = SOURCE_GROUP_COLUMNS[definition]
-    sql = (_SOURCED_TEMPLATE.replace("{facts}", OPPORTUNITY_TOUCH_FACTS_CTES)
+    facts = LEAD_SOURCE_FACTS_CTES if definition == "lead_source" else OPPORTUNITY_TOUCH_FACTS_CTES
+    sql = (_SOURCED_TEMPLATE.replace("{facts}", facts)
            .replace("{period_index}", PERIOD_INDEX_EXPR).replace("{group_col}", group_col))
     return sql.replace("{select_dims}", "period_index, " if with_period else "")
+
+
+def _sourced_args(definition: str, params: Params) -> list:
+    if definition == "lead_source":
+        return [params.start, params.end] + scope_args(params)
+    return _touch_fact_args(params)
 
 
 def sourced_by_opportunity(con, params: Params) -> pd.DataFrame:
@@ -396,7 +444,7 @@ def sourced_pipeline(con, params: Params, grain: str | None = None) -> pd.DataFr
     definition = _definition(params)
     with_period = grain is not None
     sql = _sourced_sql(definition, with_period)
-    args = _touch_fact_args(params) + period_args(grain or "quarter", params)
+    args = _sourced_args(definition, params) + period_args(grain or "quarter", params)
     df = frame(con, sql, args)
     keys = ["period_index"] if with_period else []
     if with_period:
@@ -436,7 +484,7 @@ def reconciliation(con, params: Params) -> pd.DataFrame:
     attributed pipeline, labelled), and deals with a missing amount (counted as zero everywhere).
     """
     crm_n, crm_amount = crm_pipeline_total(con, params)
-    facts = frame(con, OPPORTUNITY_TOUCH_FACTS_SQL, _touch_fact_args(params))
+    facts = frame(con, WINDOW_TOUCH_FACTS_SQL, _window_fact_args(params))
     amounts = [a if isinstance(a, Decimal) else Decimal(0) for a in facts["amount"]] if len(facts) else []
     facts = facts.assign(amount_or_zero=amounts) if len(facts) else facts.assign(amount_or_zero=[])
 
@@ -476,7 +524,7 @@ def influenced_pipeline(con, params: Params) -> pd.DataFrame:
     One row: total pipeline, influenced deals and amount, share, and how many of them are
     influenced only through the account fallback.
     """
-    facts = frame(con, OPPORTUNITY_TOUCH_FACTS_SQL, _touch_fact_args(params))
+    facts = frame(con, WINDOW_TOUCH_FACTS_SQL, _window_fact_args(params))
     amounts = [a if isinstance(a, Decimal) else Decimal(0) for a in facts["amount"]]
     infl = (facts["marketing_touches_in_window"] > 0).tolist()
     via = facts["via_account"].tolist()
@@ -675,7 +723,7 @@ def velocity(con, params: Params) -> pd.DataFrame:
 
 def all_sql() -> list[str]:
     """Every SQL text this module can run, rendered for each whitelisted grouping."""
-    out = [CRM_PIPELINE_SQL, OPPORTUNITY_TOUCH_FACTS_SQL, INFLUENCED_CHANNEL_SQL, VELOCITY_SQL]
+    out = [CRM_PIPELINE_SQL, OPPORTUNITY_TOUCH_FACTS_SQL, WINDOW_TOUCH_FACTS_SQL, INFLUENCED_CHANNEL_SQL, VELOCITY_SQL]
     for template in (PIPELINE_SQL, REVENUE_SQL):
         out.append(_render_grouped(template, []))
         out += [_render_grouped(template, [d]) for d in DIMENSIONS.values()]

@@ -87,7 +87,8 @@ def test_dockerfile_essentials():
 def make_run_command() -> list[str]:
     """The streamlit command of `make run`, with make's variables filled in."""
     makefile = (ROOT / "Makefile").read_text()
-    recipe = re.search(r"^run:.*\n\t(.+)$", makefile, re.M).group(1)
+    block = re.search(r"^run:.*\n((?:\t.*\n?)+)", makefile, re.M).group(1)
+    recipe = next(line for line in block.splitlines() if "/streamlit run " in line)
     words = shlex.split(recipe.replace("$(PORT)", "8501").replace("$(DB)", "DB"))
     start = next(i for i, w in enumerate(words) if w.endswith("/streamlit"))
     return ["streamlit"] + words[start + 1:]

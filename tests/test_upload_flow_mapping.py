@@ -196,3 +196,34 @@ def test_saved_mappings_panel_edits_and_deletes(tiny_db, monkeypatch):
     assert [s.value for s in at.success] == ["Deleted the mapping for Deal Ref, Phase, Value (USD), Opened, Closes."]
     with duckdb.connect(str(tiny_db)) as con:
         assert con.execute("select count(*) from saved_mappings").fetchall() == [(0,)]
+
+
+def test_forced_kind_maps_without_asking_the_kind(tiny_db, monkeypatch):
+    at = _app(tiny_db, monkeypatch)
+    at.selectbox(key="upload_kind").set_value("crm.opportunities").run()
+    _upload(at, "deals.csv", ODD_OPPS)
+    assert _problems(at)["problem"].iloc[0].startswith(
+        "the file does not have the columns a crm.opportunities export needs: no column for opportunity_id, "
+        "stage or is_won")
+    assert not [s for s in at.selectbox if s.label == "What does this file contain?"]
+    _map_columns(at, "upload_map_", MAPPING)
+    next(b for b in at.button if b.label == "Check again with this mapping").click().run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric}["New rows"] == "2"
+    at.button(key="upload_confirm").click().run()
+    assert [r[0] for r in _opps(tiny_db)] == ["D1", "D2"]
+    with duckdb.connect(str(tiny_db)) as con:   # checked, not saved
+        assert con.execute("select count(*) from information_schema.tables where table_name = 'saved_mappings'"
+                           ).fetchall() == [(0,)]
+
+
+def test_generic_layout_offers_the_editor_with_the_guess(tiny_db, monkeypatch):
+    at = _upload(_app(tiny_db, monkeypatch), "deals.csv",
+                 "Deal ID,Stage,Amount,Mystery\nG1,Prospecting,10.00,x\n")
+    assert any("Read as **generic.opportunities**" in c.value for c in at.caption)
+    assert [e.label for e in at.expander if e.label.startswith("Column mapping of deals.csv")] == [
+        "Column mapping of deals.csv (guessed from the column names; change it if it is wrong)"]
+    boxes = sorted((s for s in at.selectbox if s.key.startswith("upload_map_") and "_col_" in s.key),
+                   key=lambda s: int(s.key.rsplit("_", 1)[1]))
+    assert [(s.label, s.value) for s in boxes] == [("Deal ID", "opportunity_id"), ("Stage", "stage"),
+                                                    ("Amount", "amount"), ("Mystery", "(ignore)")]

@@ -49,8 +49,8 @@ order = spent.sort_values("roi")
 worst, best = order.iloc[0], order.iloc[-1]
 ui.chart(charts.bar(
     [charts.channel_label(c) for c in order["channel"]], order["roi"] * 100,
-    f"Best return: {charts.channel_label(best.channel)} ({ui.pct(best.roi)}); "
-    f"worst: {charts.channel_label(worst.channel)} ({ui.pct(worst.roi)})",
+    f"Best return: {charts.channel_label(best.channel)} ({best.roi:,.0%}); "
+    f"worst: {charts.channel_label(worst.channel)} ({worst.roi:,.0%})",
     horizontal=True, money=False, suffix="%", text=[f"{r:,.0%}" for r in order["roi"]],
     colors=[charts.POSITIVE if r >= 0 else charts.NEGATIVE for r in order["roi"]]), key="roi_by_channel")
 st.caption("ROI in percent: above zero the margin on attributed revenue covers the spend.")
@@ -95,7 +95,7 @@ if len(campaigns):
     w = campaigns.iloc[0]
     ui.chart(charts.bar(
         names, campaigns["roi"] * 100,
-        f"Lowest return: {names[0]}, {ui.pct(w.roi)} on {ui.money(w.spend)}",
+        f"Lowest return: {names[0]}, {w.roi:,.0%} on {ui.money(w.spend)}",
         horizontal=True, money=False, suffix="%", text=[f"{r:,.0%}" for r in campaigns["roi"]],
         colors=[charts.POSITIVE if r >= 0 else charts.NEGATIVE for r in campaigns["roi"]]), key="roi_by_campaign")
 campaign_table = by_campaign.drop(columns=["gross_margin", "method"])

@@ -8,6 +8,7 @@ Also here: `load`, which turns a failing metric call into a message instead of a
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -56,7 +57,7 @@ def load(function, params, what: str, **kwargs):
         st.stop()
 
 
-TITLE_WIDTH = 52  # characters per title line: phones (390 px) cut longer plotly titles, they never wrap
+TITLE_WIDTH = 44  # characters per title line: phones (390 px) cut longer plotly titles, they never wrap
 
 
 def wrap_title(title: str, width: int = TITLE_WIDTH) -> str:
@@ -75,17 +76,17 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     wrapped = wrap_title(title)
     extra = 20 * wrapped.count("<br>")
     fig = ui.figure_layout(fig, wrapped, height=height + extra)
-    fig.update_layout(margin={"t": 60 + extra}, legend={"yanchor": "top", "y": -0.12})
+    fig.update_layout(margin={"t": 60 + extra}, legend={"yanchor": "top", "y": -0.12}, title_font_size=15)
     return fig
 
 
 def _category_ticks(fig: go.Figure, labels: Sequence, axis: str = "x") -> None:
-    """Long category labels ('FY2026 Q3') on two lines so narrow screens do not overlap them;
+    """Quarter labels 'FY2026 Q3' shown as 'Q3 FY26' so four to eight fit side by side on a phone;
     the values (and so a click's x) stay the labels themselves."""
     labels = list(dict.fromkeys(labels))
-    if any(" " in str(v) for v in labels):
-        getattr(fig, f"update_{axis}axes")(tickmode="array", tickvals=labels,
-                                           ticktext=[str(v).replace(" ", "<br>", 1) for v in labels])
+    short = [re.sub(r"^FY\d{2}(\d{2}) Q(\d)$", r"Q\2 FY\1", str(v)) for v in labels]
+    if short != [str(v) for v in labels]:
+        getattr(fig, f"update_{axis}axes")(tickmode="array", tickvals=labels, ticktext=short)
 
 
 def _money_axis(fig: go.Figure, axis: str = "y") -> None:
@@ -113,6 +114,11 @@ def bar(labels: Sequence, values: Sequence, title: str, *, money: bool = True, h
             _money_axis(fig, "x")
         elif suffix:
             fig.update_xaxes(ticksuffix=suffix, tickformat=",.0f")
+        if values and min(values) < 0:
+            # room left of zero so a short negative bar's label is not cut by the axis labels
+            lo, hi = min(min(values), 0.0), max(max(values), 0.0)
+            span = (hi - lo) or 1.0
+            fig.update_xaxes(range=[lo - 0.2 * span, hi + 0.05 * span])
     else:
         fig.add_bar(x=list(labels), y=values, **kwargs)
         if money:
@@ -282,7 +288,10 @@ def touch_timeline(touches: pd.DataFrame, title: str, *, created: dt.date | None
         fig.add_annotation(x=x, yref="paper", y=1.0, yanchor="bottom", text=text, showarrow=False,
                            font={"size": 11}, bgcolor="white")
     fig.update_yaxes(automargin=True, categoryorder="array", categoryarray=sorted(set(rows)))
-    return _layout(fig, title, height=max(300, 160 + 36 * len(set(rows))))
+    fig.update_xaxes(tickformat="%b %d", nticks=6)
+    fig = _layout(fig, title, height=max(340, 180 + 36 * len(set(rows))))
+    fig.update_layout(legend={"y": -0.2})
+    return fig
 
 
 def selectable_chart(fig: go.Figure, key: str) -> list[dict]:

@@ -8,6 +8,7 @@ automatically, saying whose mapping it is.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -15,7 +16,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from connectors.base import KIND_TABLE
+from connectors.base import KIND_TABLE, ROW_COLUMN
 from connectors import saved_mappings
 from data_models.export import safe_csv
 from pages.shared import ui
@@ -160,9 +161,24 @@ def _preview(con, files, kind, chosen):
                                  "origin": "saved", "note": saved.describe() + "."}
                 report = load_files(con, [(name, data)], user=ui.user_name(), kind=kind, dry_run=True,
                                     parser=_parser(applied))
+        _keep_only_what_is_shown(report)
         reports.append(report)
     progress.progress(1.0, text="Validation finished.")
     return reports, applied, columns
+
+
+PREVIEW_ROWS = 20
+
+
+def _keep_only_what_is_shown(report) -> None:
+    """The preview stays in the session between reruns: keep its first rows and the rows with errors, not the file."""
+    for f in report.files:
+        frame = f.parsed.frame if f.parsed is not None else None
+        if frame is None or len(frame) <= PREVIEW_ROWS or ROW_COLUMN not in frame.columns:
+            continue
+        keep = frame[ROW_COLUMN].isin(list(f.bad_rows))
+        keep.iloc[:PREVIEW_ROWS] = True
+        f.parsed = dataclasses.replace(f.parsed, frame=frame[keep.to_numpy()].copy())
 
 
 def _needs_editor(report, choice) -> bool:
@@ -199,7 +215,7 @@ def _file_panel(f, choice=None) -> None:
             )
         if f.parsed is not None and len(f.parsed.frame):
             with st.expander("Preview: the first rows as they will be loaded"):
-                st.dataframe(f.parsed.frame.head(20), hide_index=True, width="stretch")
+                st.dataframe(f.parsed.frame.head(PREVIEW_ROWS), hide_index=True, width="stretch")
 
 
 # ---- the mapping editor ------------------------------------------------------------------------
