@@ -17,6 +17,7 @@ import secrets
 import uuid
 
 SALT_KEY = "survey_salt"
+EMAIL_PREFIX = "email:"  # how a parser marks a respondent given by address, until the loader keys it
 
 
 def survey_salt(con) -> str:
@@ -36,6 +37,15 @@ def respondent_key(identity: str | None, salt: str) -> str:
     if not identity or not identity.strip():
         return "r-" + uuid.uuid4().hex[:16]
     return "r-" + hmac.new(salt.encode(), identity.strip().lower().encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def anonymise_respondents(con, keys: "pd.Series") -> "pd.Series":
+    """Replace every respondent given by address with its salted key, so no address reaches the database."""
+    if not keys.astype(str).str.startswith(EMAIL_PREFIX).any():
+        return keys
+    salt = survey_salt(con)
+    return keys.map(lambda k: respondent_key(k[len(EMAIL_PREFIX):], salt)
+                    if isinstance(k, str) and k.startswith(EMAIL_PREFIX) else k)
 
 
 def _csv(header: list[str], rows: list[list]) -> bytes:

@@ -279,6 +279,12 @@ def _upsert(con, parsed: Parsed, load_id: int) -> tuple[int, int, int]:
     inserted rows need no record there: they are the rows carrying this load_id that have none.
     """
     table = parsed.table
+    if table == "survey_responses" and "respondent_key" in parsed.frame.columns:
+        from connectors.forms import anonymise_respondents
+        frame = parsed.frame.copy()
+        frame["respondent_key"] = anonymise_respondents(con, frame["respondent_key"])
+        frame["response_id"] = frame["respondent_key"].astype(str) + ":" + frame["question_id"].astype(str)
+        parsed = dataclasses.replace(parsed, frame=frame)
     keys = list(TABLE_KEYS[table])
     table_cols = _columns(con, table)
     types = dict(_column_types(con, table))

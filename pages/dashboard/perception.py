@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from data_models import perception
-from pages.shared import ui
+from pages.shared import auth, ui
 from pages.shared.upload_flow import upload_flow
 
 st.title("Perception gap")
@@ -108,7 +108,7 @@ if submitted:
     from connectors import forms
     from connectors.load import load_files
 
-    con = ui.connection()
+    con = ui.write_connection()
     invite = st.query_params.get("invite")
     identity = f"invite:{invite}" if invite else (ui.user_name() if ui.user_name() != "demo" else None)
     key = forms.respondent_key(identity, forms.survey_salt(con))
@@ -123,7 +123,9 @@ if submitted:
     else:
         st.error("Your answers could not be saved: " + " ".join(result.messages() or [result.message]))
 
-with st.expander("Upload survey answers (CSV)"):
-    st.caption("Columns: respondent_id, role (CEO, CMO, Sales, Board, Marketing), question_id, answer, submitted_at — "
-               "or one column per question. Email addresses in respondent_id are hashed.")
-    upload_flow("survey_upload", kind="survey.responses")
+if auth.at_least(auth.current_role(), "analyst"):
+    with st.expander("Upload survey answers (CSV)"):
+        st.caption("Columns: respondent_id, role (CEO, CMO, Sales, Board, Marketing), question_id, answer, "
+                   "submitted_at — or one column per question. Email addresses in respondent_id are replaced by "
+                   "salted keys.")
+        upload_flow("survey_upload", kind="survey.responses")

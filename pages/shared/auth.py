@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import hashlib
-import hmac
 import os
 import pathlib
 import tomllib
@@ -170,20 +168,6 @@ def page_min_role(script: str) -> str:
 def visible_pages(page_table: Iterable[tuple], role: str | None) -> list[tuple]:
     """The rows of PAGE_TABLE (section, script, title, icon) this role may open; the others are never registered."""
     return [row for row in page_table if at_least(role, page_min_role(row[1]))]
-
-
-def anonymous_key(identity: str, salt: str | bytes) -> str:
-    """An anonymous respondent key: HMAC-SHA256 of the normalised identity under a secret salt.
-
-    The same person gets the same key (so answers can be grouped and deduplicated), but the key cannot be turned
-    back into an address, and without the salt it cannot be checked against a list of guessed addresses.
-    """
-    if not salt:
-        raise ValueError("an anonymous key needs a secret salt")
-    if not isinstance(identity, str) or not identity.strip():
-        raise ValueError("an anonymous key needs an identity")
-    salt_bytes = salt.encode("utf-8") if isinstance(salt, str) else salt
-    return hmac.new(salt_bytes, identity.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 # ---------- streamlit: mode, current role, the gate ----------

@@ -32,13 +32,25 @@ def _shared_connection(path: str):
     return db.connect(path)
 
 
-def connection():
-    """A cursor of the process-wide connection, one per browser session."""
+def _session_cursor():
     path = db_path()
     key = f"cursor::{path}"
     if key not in st.session_state:
         st.session_state[key] = _shared_connection(path).cursor()
     return st.session_state[key]
+
+
+def connection():
+    """This session's cursor of the process-wide connection: read-only for viewers (issue 9)."""
+    from pages.shared import auth
+
+    return auth.session_connection(_session_cursor())
+
+
+def write_connection():
+    """The session's cursor for the app's own writes (validated loads, survey and interview forms);
+    never for SQL from a user. Survey answers are the one write a viewer makes."""
+    return _session_cursor()
 
 
 # ---------- filters shared by all pages, mirrored in the URL ----------
