@@ -92,8 +92,9 @@ def sidebar_filters(con) -> Params | None:
                                    key="f_segment")
     region = st.sidebar.selectbox("Region", ["All"] + regions, index=_choice("region", ["All"] + regions, "All"),
                                   key="f_region")
-    model = st.sidebar.selectbox("Attribution model", ATTRIBUTION_MODELS, format_func=MODEL_LABELS.get,
-                                 index=_choice("model", ATTRIBUTION_MODELS, "w_shaped"), key="f_model")
+    models = tuple(m for m in ATTRIBUTION_MODELS if m != "custom")  # custom weights are set on the Attribution page
+    model = st.sidebar.selectbox("Attribution model", models, format_func=MODEL_LABELS.get,
+                                 index=_choice("model", models, "w_shaped"), key="f_model")
     sourced = st.sidebar.selectbox("Sourced definition", SOURCED_DEFINITIONS, format_func=SOURCED_LABELS.get,
                                    index=_choice("sourced", SOURCED_DEFINITIONS, "lead_source"), key="f_sourced")
     lookback = st.sidebar.slider("Lookback before deal creation (days)", 7, 365,
@@ -246,11 +247,11 @@ def data_changed() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(module: str, name: str, params: Params | None, version: int, kwargs: tuple):
+def _cached(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple):
     import importlib
 
     function = getattr(importlib.import_module(module), name)
-    con = _shared_connection(db_path()).cursor()
+    con = _shared_connection(path).cursor()
     try:
         return function(con, params, **dict(kwargs)) if params is not None else function(con, **dict(kwargs))
     finally:
@@ -260,7 +261,8 @@ def _cached(module: str, name: str, params: Params | None, version: int, kwargs:
 def metric(function, params: Params | None = None, **kwargs):
     """Call a metric function `(con, params, **kwargs)`, cached per filters until the data changes."""
     version = connection().execute("select coalesce(max(load_id), 0) from load_log").fetchone()[0]
-    return _cached(function.__module__, function.__name__, params, int(version), tuple(sorted(kwargs.items())))
+    return _cached(db_path(), function.__module__, function.__name__, params, int(version),
+                   tuple(sorted(kwargs.items())))
 
 
 def page_links(links: list[tuple[str, str]]) -> None:
