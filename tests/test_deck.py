@@ -198,9 +198,11 @@ def test_roi_by_channel(full_deck, con):
     assert list(roi_chart.plots[0].categories) == ["Paid search", "Webinars"]
     assert series(roi_chart) == {"ROI": [-1.0, 0.875]}
     assert series(spend_chart) == {"Spend": [3000.0, 2000.0], "Attributed revenue": [0.0, 5000.0]}
-    # the overall figure is the ROI page's roi_summary: (50,000 × 0.75 − 5,000) ÷ 5,000 = 6.5
-    assert roi.roi_summary(con, Q3)["roi"].iloc[0] == 6.5
-    assert s.shapes.title.text == "Marketing returned 650% on $5,000 of spend; Webinars did best (88%)"
+    # the overall figure is the ROI page's roi_summary over marketing channels only: content 5,000 + webinar 5,000
+    # of attributed revenue (sales outbound's 40,000 is not marketing's) on 5,000 of spend:
+    # (10,000 × 0.75 − 5,000) ÷ 5,000 = 0.5
+    assert roi.roi_summary(con, Q3)["roi"].iloc[0] == 0.5
+    assert s.shapes.title.text == "Marketing returned 50% on $5,000 of spend; Webinars did best (88%)"
     assert "Webinars: spend 2,000.00, attributed revenue 5,000.00, ROI 0.8750" in notes(s)
 
 

@@ -64,7 +64,13 @@ table = table.rename(columns={
     "win_rate_high": "95% high", "avg_cycle_days": "Cycle days (won)", "avg_won_amount": "Average won amount",
     "won_amount": "Won amount", "velocity_per_day": "Velocity per day", "open_opportunities": "Open deals"})
 table["Won amount"] = table["Won amount"].astype(float)
-ui.table_with_download(table.round(3), key="content_groups", file_name="content_assisted_vs_unassisted.csv")
+ui.table_with_download(table.round(3), key="content_groups", file_name="content_assisted_vs_unassisted.csv", columns={
+    "Group": ("Group", "text"), "Closed deals": ("Closed deals", "int"), "Won": ("Won", "int"),
+    "Win rate": ("Win rate", "pct"), "95% low": ("95% low", "pct"), "95% high": ("95% high", "pct"),
+    "Cycle days (won)": ("Cycle days (won)", "num"), "Average won amount": ("Average won amount", "money"),
+    "Won amount": ("Won amount", "money"), "Velocity per day": ("Velocity per day", "money"),
+    "Open deals": ("Open deals", "int"),
+})
 
 # ---------- which assets
 st.subheader("Which assets")
