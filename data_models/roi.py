@@ -10,9 +10,7 @@ campaign without matched ad spend by its CRM cost, dated on its start date; ad s
 matches no campaign is costed under the channel of its platform. Spend is dated by day, so
 the period filter applies to it; it has no segment or region, so those filters do not.
 
-Attributed revenue and pipeline come from `data_models.attribution.credit` (params.model);
-until that module is available, a linear split over each deal's marketing touches between
-created date minus the lookback and the close date (or today) stands in, labelled.
+Attributed revenue and pipeline come from `data_models.attribution.credit` (params.model).
 """
 from __future__ import annotations
 
@@ -21,90 +19,22 @@ from decimal import Decimal
 import pandas as pd
 
 from data_models.channels import MARKETING_CHANNELS
-from data_models.metrics import SCOPE_FILTER, _attribution_credit, frame, safe_ratio, scope_args
+from data_models.metrics import SCOPE_FILTER, frame, safe_ratio, scope_args
 from data_models.params import Params
 
-CREDIT_KEYS = {"channel": "touches.channel", "campaign": "touches.campaign_id"}
-BASIS_FILTERS = {
-    "pipeline": "created_date between ? and ?",
-    "revenue": "is_won and close_date between ? and ?",
-}
-
-_LINEAR_CREDIT_TEMPLATE = """
-with scoped as (
-    select opportunity_id, amount
-    from fct_pipeline
-    where {basis_filter}{scope}
-),
-
-window_touches as (
-    select touches.opportunity_id, {key} as credit_key, scoped.amount
-    from int_touchpoints_by_opportunity as touches
-    inner join scoped
-        on scoped.opportunity_id = touches.opportunity_id
-    inner join channel_map
-        on channel_map.channel = touches.channel
-        and channel_map.is_marketing
-    where touches.days_before_created <= ?
-        and cast(touches.occurred_at as date)
-            <= case when touches.is_closed then coalesce(touches.close_date, ?) else ? end
-),
-
-per_deal as (
-    select opportunity_id, credit_key, max(amount) as amount, count(*) as touches
-    from window_touches
-    group by opportunity_id, credit_key
-),
-
-weighted as (
-    select
-        per_deal.*,
-        cast(touches as double) / sum(touches) over (partition by opportunity_id) as weight
-    from per_deal
-),
-
-final as (
-    select
-        credit_key,
-        sum(weight) as opportunities,
-        sum(weight * cast(coalesce(amount, 0) as double)) as amount
-    from weighted
-    group by credit_key
-)
-
-select * from final
-"""
-
-
-def linear_credit_sql(by: str, basis: str) -> str:
-    return (_LINEAR_CREDIT_TEMPLATE.replace("{basis_filter}", BASIS_FILTERS[basis])
-            .replace("{scope}", SCOPE_FILTER).replace("{key}", CREDIT_KEYS[by]))
+CREDIT_KEYS = ("channel", "campaign")
+BASES = ("pipeline", "revenue")
 
 
 def credit(con, params: Params, by: str = "channel", basis: str = "revenue") -> tuple[pd.DataFrame, str]:
-    """(frame [key, opportunities, amount], method label): the attribution model's credit, else the linear stand-in."""
-    if by not in CREDIT_KEYS or basis not in BASIS_FILTERS:
+    """(frame [key, opportunities, amount], method label): the attribution model's credit (params.model)."""
+    if by not in CREDIT_KEYS or basis not in BASES:
         raise ValueError("by must be channel|campaign, basis pipeline|revenue")
-    try:
-        result = _attribution_credit(con, params, params.model, basis) if by == "channel" else \
-            _campaign_credit(con, params, basis)
-    except Exception:  # noqa: BLE001 - a model that cannot run falls back, labelled
-        result = None
-    if result is not None:
-        result = result.rename(columns={"channel": "key", "campaign": "key", "campaign_id": "key"})
-        return result[["key", "opportunities", "amount"]], params.model
-    df = frame(con, linear_credit_sql(by, basis),
-               [params.start, params.end] + scope_args(params) + [params.lookback_days, params.today, params.today])
-    df = df.rename(columns={"credit_key": "key"})
-    return df, "linear (stand-in until the attribution module is available)"
+    from data_models import attribution
 
-
-def _campaign_credit(con, params: Params, basis: str):
-    try:
-        from data_models import attribution
-    except ImportError:
-        return None
-    return attribution.credit(con, params, params.model, by="campaign", basis=basis)
+    result = attribution.credit(con, params, params.model, by=by, basis=basis)
+    result = result.rename(columns={"channel": "key", "campaign": "key", "campaign_id": "key"})
+    return result[["key", "opportunities", "amount"]], params.model
 
 
 SPEND_BY_CHANNEL_SQL = """
@@ -263,5 +193,4 @@ def roi_summary(con, params: Params) -> pd.DataFrame:
 
 def all_sql() -> list[str]:
     out = [SPEND_BY_CHANNEL_SQL, SPEND_BY_CAMPAIGN_SQL, NEW_CUSTOMERS_SQL]
-    out += [linear_credit_sql(by, basis) for by in CREDIT_KEYS for basis in BASIS_FILTERS]
     return out
