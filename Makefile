@@ -22,7 +22,7 @@ demo: $(DB)
 
 run: $(STAMP) $(DB)
 	@$(MAKE) --no-print-directory libreoffice || echo "LibreOffice is not installed: the Board deck page will offer the PPTX without PDF and previews."
-	MVD_DB=$(DB) $(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	MVD_DB=$(DB) $(BIN)/python cli.py serve --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

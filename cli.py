@@ -5,6 +5,7 @@
     python cli.py attribute --journeys FILE --model markov --format json
     python cli.py attribute --db PATH --model w_shaped [--start ... --end ...]
     python cli.py deck --db PATH --out deck.pptx [--pdf]
+    python cli.py serve [STREAMLIT OPTIONS...]
 
 Each subcommand's work lives in the module that owns it; this file only parses arguments.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import pathlib
 import sys
 
 from data_models.params import ATTRIBUTION_MODELS
@@ -62,10 +64,32 @@ def build_parser() -> argparse.ArgumentParser:
     deck.add_argument("--pdf", action="store_true", help="also write a PDF beside it (needs LibreOffice)")
     deck.add_argument("--period", default=None, help="e.g. 2026-Q3, 2026, or 2026-07-01:2026-09-30")
     deck.add_argument("--company", default=None)
+
+    # every argument after `serve` goes to streamlit (e.g. --server.port 8501); main() routes it before parsing
+    sub.add_parser("serve", help="start the dashboard: streamlit run app.py with the streamlit options that follow")
     return parser
 
 
+def serve(options: list[str]) -> int:
+    """Run the Streamlit server on app.py.
+
+    app.py declares its pages with st.navigation and keeps their scripts under pages/. On the first
+    run of a fresh process Streamlit would still treat that folder as legacy auto-discovered pages,
+    so a shared deep link opened first after a restart showed "Page not found"; deciding it before
+    the server starts avoids that.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.web import cli as streamlit_cli
+
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", str(pathlib.Path(__file__).with_name("app.py")), *options]
+    return streamlit_cli.main()
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["serve"]:
+        return serve(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "sample":

@@ -52,7 +52,7 @@ def build_demo_db(path: pathlib.Path) -> None:
 
 def start_app(db: pathlib.Path, port: int, log: pathlib.Path) -> subprocess.Popen:
     env = dict(os.environ, MVD_DB=str(db), MVD_DEMO_ROLE="admin", HOME=str(log.parent))
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
+    cmd = [sys.executable, "cli.py", "serve", "--server.port", str(port), "--server.address",
            "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--secrets.files", str(log.parent / "no-secrets.toml"),     # open demo mode whatever the checkout has
            # a checkout being edited must not reload modules under running sessions (as in the container: no edits)

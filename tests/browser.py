@@ -29,7 +29,7 @@ def streamlit_server(db_path, timeout: float = 60.0):
     """Start the app on 127.0.0.1 and yield its base URL; stop it afterwards."""
     port = free_port()
     env = dict(os.environ, MVD_DB=str(db_path))
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+    cmd = [sys.executable, str(ROOT / "cli.py"), "serve", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

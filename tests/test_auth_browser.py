@@ -134,7 +134,7 @@ def hosted(tmp_path_factory):
         env = dict(os.environ, MVD_DB=str(tmp / "tiny.duckdb"), MVD_ROLES=str(tmp / "roles.toml"),
                    HOME=str(tmp))    # no ~/.streamlit of the machine's user leaks in
         env.pop("MVD_DEMO_ROLE", None)
-        cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        cmd = [sys.executable, "cli.py", "serve", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true",
                "--browser.gatherUsageStats", "false", "--logger.level", "debug"]
         log = tmp / "streamlit.log"

@@ -52,9 +52,11 @@ def test_deep_link_on_a_fresh_server_runs_through_the_app(tmp_path):
 
     build_tiny_db(tmp_path / "fresh.duckdb")
     with streamlit_server(tmp_path / "fresh.duckdb") as url, browser_page() as page:
-        page.goto(page_urls(url)[-1] + "?period=Last+quarter")
+        page.goto(f"{url}/pipeline?period=Last+quarter")
         wait_until_idle(page)
         assert page_errors(page) == []
+        assert "Page not found" not in page.inner_text("body")
+        assert "Sourced & influenced pipeline" in page.inner_text('[data-testid="stMain"]')
         assert page.query_selector('[data-testid="stSidebar"] [data-testid="stSelectbox"]') is not None
 
 

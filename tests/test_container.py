@@ -88,10 +88,10 @@ def make_run_command() -> list[str]:
     """The streamlit command of `make run`, with make's variables filled in."""
     makefile = (ROOT / "Makefile").read_text()
     block = re.search(r"^run:.*\n((?:\t.*\n?)+)", makefile, re.M).group(1)
-    recipe = next(line for line in block.splitlines() if "/streamlit run " in line)
+    recipe = next(line for line in block.splitlines() if " cli.py serve " in line)
     words = shlex.split(recipe.replace("$(PORT)", "8501").replace("$(DB)", "DB"))
-    start = next(i for i, w in enumerate(words) if w.endswith("/streamlit"))
-    return ["streamlit"] + words[start + 1:]
+    start = words.index("cli.py")
+    return ["python"] + words[start:]
 
 
 def without_address(cmd: list[str]) -> list[str]:
