@@ -36,15 +36,11 @@ class DemoSettings:
 
 DEMO = DemoSettings()
 
-# the exports of a demo folder, in the order they are loaded (accounts before what refers to them)
+# the exports of a demo folder, in the order they are loaded (accounts before what refers to them);
+# the Salesforce objects come as one Data Export zip whose members the loader reads in name order
 EXPORT_FILES = (
-    "salesforce/Account.csv",
-    "salesforce/Contact.csv",
-    "salesforce/Lead.csv",
-    "salesforce/Campaign.csv",
-    "salesforce/Opportunity.csv",
-    "salesforce/OpportunityContactRole.csv",
-    "salesforce/campaign_members_report.csv",
+    "salesforce/data_export.zip",
+    "salesforce/campaign_members_report.zip",
     "content/content_assets.csv",
     "web/ga4_events.zip",
     "ads/google_ads_campaign_report.csv",

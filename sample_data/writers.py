@@ -1,6 +1,6 @@
 """Writers: a simulated Company out to files in the layouts the real tools export.
 
-Each function writes one export (see sample_data/demo/README.md for the list). Output is
+Each function writes one source's exports (see sample_data/demo/README.md for the list). Output is
 byte-for-byte a function of the Company: fixed column order, stable row order, numbers
 formatted here rather than by a library's defaults, zip entries with a fixed timestamp.
 """
@@ -119,87 +119,115 @@ def _write_csv(path: pathlib.Path, header, rows, quoting=csv.QUOTE_ALL, encoding
         w.writerows(rows)
 
 
+def _csv_bytes(header, rows, quoting=csv.QUOTE_ALL) -> bytes:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, quoting=quoting, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
 def _bool(a) -> np.ndarray:
     return np.where(np.asarray(a, dtype=bool), "true", "false").astype(object)
 
 
 # ---------- Salesforce ----------
-def write_salesforce(c: Company, root: pathlib.Path) -> list[pathlib.Path]:
-    sf = root / "salesforce"
+SF_EXPORT_ZIP = "data_export.zip"
+SF_REPORT_ZIP = "campaign_members_report.zip"
+
+
+def salesforce_objects(c: Company) -> dict[str, bytes]:
+    """The Data Loader / Data Export CSV of each object, by member name (Account.csv, ...), in name order."""
     acc, p, o, camp = c.accounts, c.people, c.opportunities, c.campaigns
     acc_ids = sf_ids("001", len(acc))
     pid = person_ids(c)
     opp_ids = sf_ids("006", len(o))
     camp_ids = sf_ids("701", len(camp))
     rep_ids = sf_ids("005", len(c.reps))
-    out = []
+    out = {}
 
-    out.append(sf / "Account.csv")
-    _write_csv(out[-1], ["Id", "Name", "Industry", "NumberOfEmployees", "BillingCountry", "Type"],
-               zip(acc_ids, acc["name"], acc["industry"], acc["employees"].astype(str), acc["country"], acc["type"]))
+    out["Account.csv"] = _csv_bytes(
+        ["Id", "Name", "Industry", "NumberOfEmployees", "BillingCountry", "Type"],
+        zip(acc_ids, acc["name"], acc["industry"], acc["employees"].astype(str), acc["country"], acc["type"]))
 
     contacts = np.flatnonzero(p["kind"].to_numpy() == "contact")
     pc = p.iloc[contacts]
-    out.append(sf / "Contact.csv")
-    _write_csv(out[-1], ["Id", "AccountId", "FirstName", "LastName", "Email", "Title", "LeadSource", "CreatedDate",
-                         "MQL_Date__c", "SAL_Date__c", "SQL_Date__c"],
-               zip(pid[contacts], acc_ids[pc["acc"].to_numpy()], pc["first"], pc["last"], pc["email"], pc["title"],
-                   pc["lead_source"], sf_datetimes(pc["created"]), iso_dates(pc["mql_day"]),
-                   iso_dates(pc["sal_day"]), iso_dates(pc["sql_day"])))
+    out["Contact.csv"] = _csv_bytes(
+        ["Id", "AccountId", "FirstName", "LastName", "Email", "Title", "LeadSource", "CreatedDate",
+         "MQL_Date__c", "SAL_Date__c", "SQL_Date__c"],
+        zip(pid[contacts], acc_ids[pc["acc"].to_numpy()], pc["first"], pc["last"], pc["email"], pc["title"],
+            pc["lead_source"], sf_datetimes(pc["created"]), iso_dates(pc["mql_day"]),
+            iso_dates(pc["sal_day"]), iso_dates(pc["sql_day"])))
 
     leads = np.flatnonzero(p["kind"].to_numpy() == "lead")
     pl = p.iloc[leads]
-    out.append(sf / "Lead.csv")
-    _write_csv(out[-1], ["Id", "Company", "FirstName", "LastName", "Email", "Title", "LeadSource", "Status",
-                         "CreatedDate", "IsConverted", "MQL_Date__c", "SAL_Date__c"],
-               zip(pid[leads], pl["company"], pl["first"], pl["last"], pl["email"], pl["title"], pl["lead_source"],
-                   pl["status"], sf_datetimes(pl["created"]), _bool(np.zeros(len(pl))), iso_dates(pl["mql_day"]),
-                   iso_dates(pl["sal_day"])))
+    out["Lead.csv"] = _csv_bytes(
+        ["Id", "Company", "FirstName", "LastName", "Email", "Title", "LeadSource", "Status",
+         "CreatedDate", "IsConverted", "MQL_Date__c", "SAL_Date__c"],
+        zip(pid[leads], pl["company"], pl["first"], pl["last"], pl["email"], pl["title"], pl["lead_source"],
+            pl["status"], sf_datetimes(pl["created"]), _bool(np.zeros(len(pl))), iso_dates(pl["mql_day"]),
+            iso_dates(pl["sal_day"])))
 
     camp_of = np.where(o["campaign"].to_numpy() >= 0, camp_ids[np.maximum(o["campaign"].to_numpy(), 0)], "")
-    out.append(sf / "Opportunity.csv")
-    _write_csv(out[-1], ["Id", "Name", "AccountId", "StageName", "Amount", "CurrencyIsoCode", "CloseDate",
-                         "CreatedDate", "LeadSource", "IsWon", "IsClosed", "CampaignId", "OwnerId", "Type",
-                         "First_Meeting_Date__c"],
-               zip(opp_ids, o["name"], acc_ids[o["acc"].to_numpy()], o["stage"], money(o["amount_cents"]),
-                   ["USD"] * len(o), iso_dates(o["close_day"]), sf_datetimes(o["created"]), o["lead_source"],
-                   _bool(o["won"]), _bool(o["closed"]), camp_of, rep_ids[o["owner"].to_numpy()], o["type"],
-                   iso_dates(o["meeting_day"])))
+    out["Opportunity.csv"] = _csv_bytes(
+        ["Id", "Name", "AccountId", "StageName", "Amount", "CurrencyIsoCode", "CloseDate",
+         "CreatedDate", "LeadSource", "IsWon", "IsClosed", "CampaignId", "OwnerId", "Type",
+         "First_Meeting_Date__c"],
+        zip(opp_ids, o["name"], acc_ids[o["acc"].to_numpy()], o["stage"], money(o["amount_cents"]),
+            ["USD"] * len(o), iso_dates(o["close_day"]), sf_datetimes(o["created"]), o["lead_source"],
+            _bool(o["won"]), _bool(o["closed"]), camp_of, rep_ids[o["owner"].to_numpy()], o["type"],
+            iso_dates(o["meeting_day"])))
 
     r = c.roles
-    out.append(sf / "OpportunityContactRole.csv")
-    _write_csv(out[-1], ["Id", "OpportunityId", "ContactId", "Role", "IsPrimary"],
-               zip(sf_ids("00K", len(r)), opp_ids[r["opp"].to_numpy()], pid[r["person"].to_numpy()], r["role"],
-                   _bool(r["primary"])))
+    out["OpportunityContactRole.csv"] = _csv_bytes(
+        ["Id", "OpportunityId", "ContactId", "Role", "IsPrimary"],
+        zip(sf_ids("00K", len(r)), opp_ids[r["opp"].to_numpy()], pid[r["person"].to_numpy()], r["role"],
+            _bool(r["primary"])))
 
     end_day = camp["end"].to_numpy() // DAY
     as_of_day = c.t_end // DAY
     status = np.where(end_day < as_of_day, "Completed", "In Progress")
-    out.append(sf / "Campaign.csv")
-    _write_csv(out[-1], ["Id", "Name", "Type", "Channel__c", "Status", "StartDate", "EndDate", "ActualCost",
-                         "BudgetedCost"],
-               zip(camp_ids, camp["name"], camp["type"], camp["channel"], status, iso_dates(camp["start"] // DAY),
-                   iso_dates(end_day), money(camp["actual_cents"]), money(camp["budget_cents"])))
+    out["Campaign.csv"] = _csv_bytes(
+        ["Id", "Name", "Type", "Channel__c", "Status", "StartDate", "EndDate", "ActualCost", "BudgetedCost"],
+        zip(camp_ids, camp["name"], camp["type"], camp["channel"], status, iso_dates(camp["start"] // DAY),
+            iso_dates(end_day), money(camp["actual_cents"]), money(camp["budget_cents"])))
+    return dict(sorted(out.items()))
 
+
+def campaign_members_report(c: Company) -> bytes:
+    """The "Campaign Members" report as Salesforce's Export Details writes it, footer included."""
+    camp = c.campaigns
+    pid = person_ids(c)
+    camp_ids = sf_ids("701", len(camp))
     m = c.members.sort_values(["camp", "added", "person"], kind="stable")
     responded = m["ts"].to_numpy() >= 0
     first_resp = np.where(responded & m["responded"].to_numpy(), m["ts"].to_numpy() // DAY, -1)
-    out.append(sf / "campaign_members_report.csv")
-    path = out[-1]
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, quoting=csv.QUOTE_ALL, lineterminator="\n")
-        w.writerow(["Campaign ID", "Campaign Name", "Lead/Contact ID", "Member Status", "Responded",
-                    "First Responded Date", "Created Date"])
-        w.writerows(zip(camp_ids[m["camp"].to_numpy()], camp["name"].to_numpy()[m["camp"].to_numpy()],
-                        pid[m["person"].to_numpy()], m["status"], np.where(m["responded"], "1", "0"),
-                        us_dates(first_resp), us_dates(m["added"].to_numpy() // DAY)))
-        f.write("\n")
-        gen = f"{c.as_of.month}/{c.as_of.day}/{c.as_of.year} 9:14 AM"
-        for line in ("Campaign Members", f"Copyright (c) 2000-{c.as_of.year} salesforce.com, inc. All rights reserved.",
-                     "Confidential Information - Do Not Distribute", f"Generated By:  {SF_FOOTER_USER}  {gen}",
-                     COMPANY_NAME):
-            w.writerow([line])
-    return out
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    w.writerow(["Campaign ID", "Campaign Name", "Lead/Contact ID", "Member Status", "Responded",
+                "First Responded Date", "Created Date"])
+    w.writerows(zip(camp_ids[m["camp"].to_numpy()], camp["name"].to_numpy()[m["camp"].to_numpy()],
+                    pid[m["person"].to_numpy()], m["status"], np.where(m["responded"], "1", "0"),
+                    us_dates(first_resp), us_dates(m["added"].to_numpy() // DAY)))
+    buf.write("\n")
+    gen = f"{c.as_of.month}/{c.as_of.day}/{c.as_of.year} 9:14 AM"
+    for line in ("Campaign Members", f"Copyright (c) 2000-{c.as_of.year} salesforce.com, inc. All rights reserved.",
+                 "Confidential Information - Do Not Distribute", f"Generated By:  {SF_FOOTER_USER}  {gen}",
+                 COMPANY_NAME):
+        w.writerow([line])
+    return buf.getvalue().encode("utf-8")
+
+
+def write_salesforce(c: Company, root: pathlib.Path) -> list[pathlib.Path]:
+    """The weekly Data Export zip (one CSV per object) and the campaign members report, zipped.
+
+    Both are zipped because the CSVs are most of the demo's bytes; the loader opens zips and
+    names each member in its messages ("data_export.zip:Opportunity.csv, row 12").
+    """
+    sf = root / "salesforce"
+    export = _write_zip(sf / SF_EXPORT_ZIP, salesforce_objects(c), c.as_of)
+    report = _write_zip(sf / SF_REPORT_ZIP, {"campaign_members_report.csv": campaign_members_report(c)}, c.as_of)
+    return [export, report]
 
 
 # ---------- GA4 ----------
@@ -250,6 +278,15 @@ def _zip_info(name: str, as_of: dt.date) -> zipfile.ZipInfo:
     info.external_attr = 0o644 << 16
     info.create_system = 3
     return info
+
+
+def _write_zip(path: pathlib.Path, members: dict[str, bytes], as_of: dt.date) -> pathlib.Path:
+    """A zip of the members in the given order, each dated as_of 00:00 and deflated at level 9."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, data in members.items():
+            zf.writestr(_zip_info(name, as_of), data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return path
 
 
 def write_ga4(c: Company, root: pathlib.Path) -> list[pathlib.Path]:
@@ -414,10 +451,12 @@ def write_alternatives(c: Company, root: str | pathlib.Path) -> list[pathlib.Pat
     stamp = np.datetime_as_string((us // 1000).astype("datetime64[ms]"), unit="ms").astype(object) + "Z"
     persons = c.web["person"].to_numpy()[pv]
     has_campaign = np.char.find(rows["loc"][pv].astype(str), "utm_campaign=") >= 0
-    out.append(root / "segment" / "pages.csv")
-    _write_csv(out[-1], ["id", "anonymous_id", "user_id", "timestamp", "context_page_url", "context_page_referrer",
-                         "context_campaign_source", "context_campaign_medium", "context_campaign_name"],
-               zip(msg, [anon[int(x)] for x in persons], rows["user"][pv], stamp, rows["loc"][pv], rows["ref"][pv],
-                   np.where(has_campaign, rows["source"][pv], ""), np.where(has_campaign, rows["medium"][pv], ""),
-                   np.where(has_campaign, rows["campaign"][pv], "")), quoting=csv.QUOTE_MINIMAL)
+    # zipped: the random message and anonymous ids make it the largest alternative file
+    pages = _csv_bytes(["id", "anonymous_id", "user_id", "timestamp", "context_page_url", "context_page_referrer",
+                        "context_campaign_source", "context_campaign_medium", "context_campaign_name"],
+                       zip(msg, [anon[int(x)] for x in persons], rows["user"][pv], stamp, rows["loc"][pv],
+                           rows["ref"][pv], np.where(has_campaign, rows["source"][pv], ""),
+                           np.where(has_campaign, rows["medium"][pv], ""),
+                           np.where(has_campaign, rows["campaign"][pv], "")), quoting=csv.QUOTE_MINIMAL)
+    out.append(_write_zip(root / "segment" / "pages.zip", {"pages.csv": pages}, c.as_of))
     return out

@@ -3,6 +3,7 @@ gives the same deals (amounts, dates, won/closed) as its Salesforce layout."""
 from __future__ import annotations
 
 import pathlib
+import zipfile
 
 import pytest
 
@@ -10,14 +11,16 @@ from connectors.parse import parse_file
 
 SAMPLE = pathlib.Path(__file__).resolve().parent.parent / "sample_data"
 EXPECTED = {
-    "demo/salesforce/Account.csv": ("crm.accounts", "salesforce.account"),
-    "demo/salesforce/Contact.csv": ("crm.contacts", "salesforce.contact"),
-    "demo/salesforce/Lead.csv": ("crm.contacts", "salesforce.lead"),
-    "demo/salesforce/Opportunity.csv": ("crm.opportunities", "salesforce.opportunity"),
-    "demo/salesforce/OpportunityContactRole.csv": ("crm.opportunity_contact_roles",
-                                                   "salesforce.opportunity_contact_role"),
-    "demo/salesforce/Campaign.csv": ("crm.campaigns", "salesforce.campaign"),
-    "demo/salesforce/campaign_members_report.csv": ("crm.campaign_members", "salesforce.report.campaign_members"),
+    # a zip of several exports: the kind and layout of each member
+    "demo/salesforce/data_export.zip": {
+        "Account.csv": ("crm.accounts", "salesforce.account"),
+        "Contact.csv": ("crm.contacts", "salesforce.contact"),
+        "Lead.csv": ("crm.contacts", "salesforce.lead"),
+        "Opportunity.csv": ("crm.opportunities", "salesforce.opportunity"),
+        "OpportunityContactRole.csv": ("crm.opportunity_contact_roles", "salesforce.opportunity_contact_role"),
+        "Campaign.csv": ("crm.campaigns", "salesforce.campaign"),
+    },
+    "demo/salesforce/campaign_members_report.zip": ("crm.campaign_members", "salesforce.report.campaign_members"),
     "demo/web/ga4_events.zip": ("web.page_views", "ga4.events"),
     "demo/ads/google_ads_campaign_report.csv": ("ads.spend", "google_ads.campaign_report"),
     "demo/ads/linkedin_campaign_performance.csv": ("ads.spend", "linkedin.campaign_performance"),
@@ -25,7 +28,7 @@ EXPECTED = {
     "demo/survey/perception_survey.csv": ("survey.responses", "survey.long"),
     "demo/interviews/buyer_interviews.csv": ("buyer.interviews", "interviews.buyer"),
     "alt/hubspot/deals.csv": ("crm.opportunities", "hubspot.deals"),
-    "alt/segment/pages.csv": ("web.page_views", "segment.pages"),
+    "alt/segment/pages.zip": ("web.page_views", "segment.pages"),
 }
 
 
@@ -36,8 +39,12 @@ def test_demo_file_parses_without_errors(relative):
         pytest.skip(f"{relative} has not been generated")
     results = parse_file(path.name, path.read_bytes())
     assert results
+    expected = EXPECTED[relative]
+    if isinstance(expected, dict):
+        assert sorted(p.file_name for p in results) == sorted(f"{path.name}:{m}" for m in expected)
     for parsed in results:
-        assert (parsed.kind, parsed.layout) == EXPECTED[relative]
+        want = expected[parsed.file_name.split(":", 1)[1]] if isinstance(expected, dict) else expected
+        assert (parsed.kind, parsed.layout) == want
         assert parsed.errors == []
         assert len(parsed.frame) > 0
         unknown = [w for w in parsed.warnings if w.rule == "unknown_columns"]
@@ -50,7 +57,8 @@ def _both_layouts(tmp_path):
     small = company.simulate(seed=42, scale=0.01)
     writers.write_salesforce(small, tmp_path)
     writers.write_alternatives(small, tmp_path)
-    [sf] = parse_file("Opportunity.csv", (tmp_path / "salesforce" / "Opportunity.csv").read_bytes())
+    with zipfile.ZipFile(tmp_path / "salesforce" / "data_export.zip") as z:
+        [sf] = parse_file("Opportunity.csv", z.read("Opportunity.csv"))
     [hs] = parse_file("deals.csv", (tmp_path / "hubspot" / "deals.csv").read_bytes())
     assert hs.errors == [] and len(hs.frame) == len(sf.frame) > 0
     return sf.frame, hs.frame

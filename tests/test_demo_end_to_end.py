@@ -46,15 +46,18 @@ def test_metric_totals_equal_the_crm_totals_over_the_whole_history(demo_db):
 
 
 def _lead_source_split_from_the_files() -> dict[str, Decimal]:
-    """Domain.md's lead-source definition computed straight from the Salesforce CSVs with the csv module:
-    the opportunity's lead source, else its primary contact's, mapped to a source group."""
+    """Domain.md's lead-source definition computed straight from the Salesforce CSVs (members of the
+    Data Export zip) with the csv module: the opportunity's lead source, else its primary contact's,
+    mapped to a source group."""
     import csv
+    import io
+    import zipfile
 
     from data_models.channels import lead_source_channel, source_group
 
     def rows(name):
-        with open(DEMO_DIR / "salesforce" / name, newline="", encoding="utf-8") as f:
-            return list(csv.DictReader(f))
+        with zipfile.ZipFile(DEMO_DIR / "salesforce" / "data_export.zip") as z:
+            return list(csv.DictReader(io.StringIO(z.read(name).decode("utf-8"), newline="")))
 
     contact_source = {r["Id"]: r["LeadSource"] for r in rows("Contact.csv")}
     primary = {r["OpportunityId"]: r["ContactId"] for r in rows("OpportunityContactRole.csv") if r["IsPrimary"] == "true"}

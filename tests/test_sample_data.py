@@ -25,8 +25,17 @@ DEMO = generate.DEMO_DIR
 AS_OF = generate.DEMO.as_of
 
 
+SF_EXPORT = DEMO / "salesforce" / "data_export.zip"
+SF_REPORT = DEMO / "salesforce" / "campaign_members_report.zip"
+
+
+def _member(path: pathlib.Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read(name)
+
+
 def _sf(name: str) -> pd.DataFrame:
-    return pd.read_csv(DEMO / "salesforce" / name, dtype=str, keep_default_na=False)
+    return pd.read_csv(io.BytesIO(_member(SF_EXPORT, name)), dtype=str, keep_default_na=False)
 
 
 @pytest.fixture(scope="module")
@@ -64,23 +73,54 @@ def test_same_arguments_give_byte_identical_files(tmp_path):
         writers.write_alternatives(company, out / "alt")
     generate.generate(c, scale=0.05, seed=8, as_of=dt.date(2026, 6, 30))
     ta, tb, tc = _tree(a), _tree(b), _tree(c)
-    assert len(ta) == 16  # 13 exports + answer key + 2 alternative layouts
+    assert len(ta) == 11  # 8 exports + answer key + 2 alternative layouts
     assert ta == tb
-    assert ta["salesforce/Opportunity.csv"] != tc["salesforce/Opportunity.csv"]
+    assert ta["salesforce/data_export.zip"] != tc["salesforce/data_export.zip"]
 
 
 def test_committed_demo_is_what_the_code_generates(demo_company, answer_key, tmp_path):
-    writers.write_salesforce(demo_company, tmp_path)
-    for name in ("Opportunity.csv", "OpportunityContactRole.csv", "Campaign.csv"):
-        assert (tmp_path / "salesforce" / name).read_bytes() == (DEMO / "salesforce" / name).read_bytes(), name
+    for path in writers.write_salesforce(demo_company, tmp_path):
+        assert path.read_bytes() == (DEMO / "salesforce" / path.name).read_bytes(), path.name
     assert json.loads(json.dumps(demo_company.facts, sort_keys=True)) == answer_key
 
 
-def test_ga4_zip_entry_has_a_fixed_date():
-    with zipfile.ZipFile(DEMO / "web" / "ga4_events.zip") as z:
-        (info,) = z.infolist()
-    assert info.filename == "ga4_events.csv"
-    assert info.date_time == (AS_OF.year, AS_OF.month, AS_OF.day, 0, 0, 0)
+@pytest.mark.parametrize("path, members", [
+    ("web/ga4_events.zip", ["ga4_events.csv"]),
+    ("salesforce/data_export.zip", ["Account.csv", "Campaign.csv", "Contact.csv", "Lead.csv", "Opportunity.csv",
+                                    "OpportunityContactRole.csv"]),
+    ("salesforce/campaign_members_report.zip", ["campaign_members_report.csv"]),
+])
+def test_zip_entries_have_a_fixed_date(path, members):
+    with zipfile.ZipFile(DEMO / path) as z:
+        infos = z.infolist()
+    assert [i.filename for i in infos] == members
+    for info in infos:
+        assert info.date_time == (AS_OF.year, AS_OF.month, AS_OF.day, 0, 0, 0)
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+
+
+def test_a_bad_row_in_the_data_export_is_named_by_member_and_line(tmp_path):
+    from connectors.load import load_files
+    from data_models import db
+
+    small = simulate(seed=3, scale=0.01, as_of=AS_OF)
+    members = writers.salesforce_objects(small)
+    lines = members["Opportunity.csv"].decode().split("\n")
+    cells = lines[4].split('","')
+    cells[4] = "12x.50"  # Amount
+    lines[4] = '","'.join(cells)
+    members["Opportunity.csv"] = "\n".join(lines).encode()
+    path = writers._write_zip(tmp_path / "data_export.zip", members, AS_OF)
+    report = load_files(db.connect(":memory:"), [(path.name, path.read_bytes())], dry_run=True)
+    kinds = {f.name: f.kind for f in report.files}
+    assert kinds == {"data_export.zip:Account.csv": "crm.accounts", "data_export.zip:Campaign.csv": "crm.campaigns",
+                     "data_export.zip:Contact.csv": "crm.contacts", "data_export.zip:Lead.csv": "crm.contacts",
+                     "data_export.zip:Opportunity.csv": "crm.opportunities",
+                     "data_export.zip:OpportunityContactRole.csv": "crm.opportunity_contact_roles"}
+    assert not report.ok
+    errors = [(p.file, p.row, p.column, p.value) for f in report.files for p in f.errors]
+    assert errors == [("data_export.zip:Opportunity.csv", 5, "Amount", "12x.50")]  # row = line in the member
+    assert report.messages()[0].startswith("data_export.zip:Opportunity.csv, row 5, column Amount: ")
 
 
 # ---------- headline facts of the committed demo ----------
@@ -293,7 +333,7 @@ def test_linkedin_layout():
 
 
 def test_salesforce_report_footer_and_data_loader_quoting():
-    text = (DEMO / "salesforce" / "campaign_members_report.csv").read_text(encoding="utf-8")
+    text = _member(SF_REPORT, "campaign_members_report.csv").decode("utf-8")
     lines = text.split("\n")
     assert lines[0] == ('"Campaign ID","Campaign Name","Lead/Contact ID","Member Status","Responded",'
                         '"First Responded Date","Created Date"')
@@ -304,7 +344,7 @@ def test_salesforce_report_footer_and_data_loader_quoting():
     body = list(csv.reader(io.StringIO("\n".join(lines[1:-8]))))
     assert {r[4] for r in body} == {"0", "1"}
     assert all(r[6].count("/") == 2 for r in body)
-    first = (DEMO / "salesforce" / "Account.csv").read_text().split("\n")[1]
+    first = _member(SF_EXPORT, "Account.csv").decode().split("\n")[1]
     assert first.startswith('"001') and first.endswith('"') and first.count('","') == 5
 
 
@@ -314,7 +354,8 @@ def test_alternative_layouts_are_written():
                                    "Create Date", "Original Source", "Associated Company IDs"]
     assert deals["Create Date"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
     assert deals["Original Source"].str.lower().isin(LEAD_SOURCE_CHANNEL).all()
-    pages = pd.read_csv(generate.ALT_DIR / "segment" / "pages.csv", dtype=str, keep_default_na=False)
+    pages = pd.read_csv(io.BytesIO(_member(generate.ALT_DIR / "segment" / "pages.zip", "pages.csv")), dtype=str,
+                        keep_default_na=False)
     assert list(pages.columns) == ["id", "anonymous_id", "user_id", "timestamp", "context_page_url",
                                    "context_page_referrer", "context_campaign_source", "context_campaign_medium",
                                    "context_campaign_name"]
@@ -355,6 +396,6 @@ def test_cli_sample_generates_then_loads(monkeypatch, tmp_path):
     args = types.SimpleNamespace(db="x.duckdb", scale=0.02, seed=3, as_of=dt.date(2026, 1, 31),
                                  out=str(tmp_path / "out"), from_files=None)
     assert generate.cli_sample(args) == 1  # the loader said no
-    assert len(calls[0]) == 13 and all(pathlib.Path(p).is_file() for p in calls[0])
+    assert len(calls[0]) == 8 and all(pathlib.Path(p).is_file() for p in calls[0])
     key = json.loads((tmp_path / "out" / "answer_key.json").read_text())
     assert key["as_of"] == "2026-01-31" and key["history_start"] == "2024-02-02"  # 730 days, 2024 a leap year
