@@ -1,10 +1,11 @@
 """In-app forms produce files in our own export layouts, so they pass the same validation,
 load log and undo as any upload.
 
-A survey respondent is identified by an opaque key: a salted hash of the signed-in identity or
-invite token (one response per person or invite; answering again replaces the earlier answers),
-or a random key when neither exists. The salt lives in the database settings, so a key cannot be
-traced back to a person from the answers alone.
+A survey respondent is identified by an opaque key: a salted hash of the signed-in identity (one
+response per person; answering again replaces the earlier answers), or a random key otherwise. An
+invitation link gets a random key too, so the answers cannot be traced to the link or its label; the
+link itself allows one response (data_models/invites.py). The salt lives in the database settings, so
+a key cannot be traced back to a person from the answers alone.
 """
 from __future__ import annotations
 

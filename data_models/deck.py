@@ -277,8 +277,14 @@ def _cli_deck(args) -> int:
     try:
         if as_of is None:
             raise DeckError(f"{db_path} holds no opportunities yet; load CRM exports first")
-        start, end = parse_period(args.period) if args.period else last_complete_quarter(as_of)
-        params = Params(start=start, end=end, as_of=as_of)
+        from data_models.settings import get_settings
+
+        ws = get_settings(con)   # the admin's workspace defaults (Admin > Settings), as the app uses them
+        fy = ws["fiscal_year_start_month"]
+        start, end = parse_period(args.period, fy) if args.period else last_complete_quarter(as_of, fy)
+        params = Params(start=start, end=end, as_of=as_of, fiscal_year_start_month=fy, currency=ws["currency"],
+                        lookback_days=ws["lookback_days"], model=ws["attribution_model"],
+                        sourced_definition=ws["sourced_definition"])
         company = args.company or company_name(con) or DEFAULT_COMPANY
         pptx = build_deck(con, params, company=company)
     finally:

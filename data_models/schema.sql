@@ -203,3 +203,40 @@ create table if not exists validation_results (
     unexpected_count bigint,
     severity         varchar not null      -- error | warning
 );
+
+-- ---------- admin tables (pages/admin/): workspace configuration, not uploaded data ----------
+-- Not upload templates (data_models/audit.py ADMIN_TABLES); the workspace defaults themselves live in the
+-- key/value `settings` table (data_models/settings.py).
+
+-- one row per role rule an admin added in the app; checked after the operator's config/roles.toml (pages/shared/auth.py)
+create table if not exists role_rules (
+    rule_id    bigint primary key,           -- order of creation: app rules are checked in this order
+    kind       varchar not null,             -- email | domain | group: which ID-token claim the rule matches
+    value      varchar not null,             -- the address, domain (after @) or group name, lower-cased
+    role       varchar not null,             -- viewer | analyst | admin | none (none keeps the person out)
+    note       varchar,                      -- why the rule exists, as the admin wrote it
+    created_by varchar not null,             -- the admin who added it
+    created_at timestamp not null            -- when it was added (UTC)
+);
+
+-- one row per perception-survey invitation link; never joined to survey_responses, so answers stay anonymous
+create table if not exists survey_invites (
+    token           varchar primary key,     -- the random secret in the link (?invite=...), secrets.token_urlsafe
+    respondent_role varchar not null,        -- the role the respondent answers as: CEO | CMO | Sales | Board | Marketing
+    label           varchar,                 -- the admin's own note ("board, March"); never stored with the answers
+    created_by      varchar not null,        -- the admin who created the link
+    created_at      timestamp not null,      -- when it was created (UTC)
+    expires_at      timestamp,               -- the link is refused from this moment (UTC); empty = never expires
+    used            boolean not null,        -- true once a survey was submitted with it; when is not kept (anonymity)
+    revoked_at      timestamp,               -- when an admin revoked it (UTC); empty = not revoked
+    revoked_by      varchar                  -- the admin who revoked it
+);
+
+-- one row per change an admin made: settings, role rules, survey invitations
+create table if not exists admin_audit (
+    changed_at timestamp not null,           -- when (UTC)
+    changed_by varchar not null,             -- who: the signed-in address, or demo in open demo mode
+    area       varchar not null,             -- settings | role_rules | survey_invites
+    action     varchar not null,             -- set | add | remove | create | revoke
+    detail     varchar not null              -- what changed, e.g. "lookback_days: 90 -> 60"
+);

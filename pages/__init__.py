@@ -18,6 +18,9 @@ PAGE_TABLE = [
     ("Data", "pages/analyst/history.py", "Load history", ":material/history:"),
     ("Data", "pages/analyst/data_quality.py", "Data quality", ":material/verified:"),
     ("Data", "pages/analyst/templates.py", "Templates", ":material/description:"),
+    ("Admin", "pages/admin/settings.py", "Settings", ":material/settings:"),
+    ("Admin", "pages/admin/users.py", "Users and roles", ":material/manage_accounts:"),
+    ("Admin", "pages/admin/invitations.py", "Survey invitations", ":material/forward_to_inbox:"),
 ]
 
 

@@ -384,3 +384,111 @@ def test_viewer_pages_run_on_the_read_only_connection(tiny_db, monkeypatch, scri
     if script != PAGE_TABLE[0][1]:
         at.switch_page(script).run()
     assert not at.exception, at.exception
+
+
+# ---------- rules added by admins in the app (pages/admin/users.py) ----------
+
+APP_RULES = [
+    (1, auth.app_rule("email", "CEO@acme.test", "analyst")),
+    (2, auth.app_rule("domain", "partner.test", "viewer")),
+    (3, auth.app_rule("email", "boss@acme.test", "viewer")),    # cannot demote the file's admin
+    (4, auth.app_rule("email", "gone@acme.test", "admin")),     # cannot admit someone the file keeps out
+    (5, auth.app_rule("group", "Board", "none")),
+]
+
+
+@pytest.mark.parametrize("claims, role, source, number", [
+    ({"email": "ceo@acme.test"}, "analyst", "app", 1),          # the app rule beats the file's domain rule
+    ({"email": "x@partner.test"}, "viewer", "app", 2),          # the file matched nobody: the app rule decides
+    ({"email": "boss@acme.test"}, "admin", "file", 1),          # the file's admin rule is final
+    ({"email": "gone@acme.test"}, None, "file", 2),             # the file's no-access rule is final
+    ({"email": "cfo@acme.test", "roles": ["BOARD"]}, None, "app", 5),   # groups from the file's groups_claim
+    ({"email": "ops@acme.test", "roles": ["revops"]}, "analyst", "file", 3),
+    ({"email": "x@other.test"}, None, "default", None),
+    ({"email": "ceo@acme.test", "email_verified": False}, None, "default", None),
+])
+def test_decide_combines_the_file_and_the_app_rules(role_map, claims, role, source, number):
+    decision = auth.decide(role_map, APP_RULES, claims)
+    assert (decision.role, decision.source, decision.number) == (role, source, number)
+
+
+def test_decision_explains_itself(role_map):
+    assert auth.decide(role_map, APP_RULES, {"email": "ceo@acme.test"}).explain() == \
+        "app rule 1 matched (email ceo@acme.test)"
+    assert auth.decide(role_map, APP_RULES, {"email": "boss@acme.test"}).explain() == \
+        "rule 1 of the roles file matched (email boss@acme.test) (the file's admin and no-access rules always win)"
+    assert auth.decide(role_map, (), {"email": "ceo@acme.test"}).explain() == \
+        "rule 4 of the roles file matched (domain acme.test)"
+    assert auth.decide(role_map, (), {"email": "x@y.test"}).explain() == \
+        "no rule matches, so the roles file's default applies"
+    # without app rules the decision is the file's own
+    for claims in ({"email": "boss@acme.test"}, {"email": "gone@acme.test"}, {"email": "ceo@acme.test"}, {}):
+        assert auth.decide(role_map, (), claims).role == role_map.role_for(claims)
+
+
+def _add_rule(db_path, kind, value, role):
+    from data_models import db, role_rules
+
+    con = db.connect(db_path)
+    try:
+        role_rules.add_rule(con, kind, value, role, "admin@acme.test")
+    finally:
+        con.close()
+
+
+def test_signed_in_role_follows_the_app_rules(app_env):
+    _add_rule(app_env, "email", "ceo@acme.test", "analyst")
+    at = hosted_app({"is_logged_in": True, "email": "ceo@acme.test"})
+    assert "Signed in as ceo@acme.test · analyst" in texts(at)
+    at.switch_page("pages/analyst/upload.py").run()     # registered for an analyst now
+    assert not at.exception, at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/admin/settings.py")
+
+
+def test_an_app_rule_can_keep_someone_out_but_not_the_files_admin(app_env):
+    _add_rule(app_env, "domain", "acme.test", "none")
+    at = hosted_app({"is_logged_in": True, "email": "ceo@acme.test"})
+    assert "No access yet" in texts(at) and len(at.metric) == 0
+    at = hosted_app({"is_logged_in": True, "email": "boss@acme.test"})
+    assert "Signed in as boss@acme.test · admin" in texts(at)
+
+
+def test_unreadable_app_rules_let_nobody_in(app_env, tmp_path, monkeypatch):
+    monkeypatch.setenv("MVD_DB", str(tmp_path))     # a directory: the database cannot be opened
+    at = hosted_app({"is_logged_in": True, "email": "boss@acme.test"})
+    assert "The dashboard cannot check your role right now" in texts(at)
+    assert len(at.metric) == 0 and [b.label for b in at.button] == ["Sign out"]
+
+
+def test_an_admin_cannot_remove_the_rule_that_makes_them_admin(app_env):
+    _add_rule(app_env, "email", "ceo@acme.test", "admin")      # the file alone makes ceo@acme.test a viewer
+    at = hosted_app({"is_logged_in": True, "email": "ceo@acme.test"})
+    assert "Signed in as ceo@acme.test · admin" in texts(at)
+    at.switch_page("pages/admin/users.py").run()
+    assert not at.exception, at.exception
+    at.button(key="remove_rule").click().run()
+    assert [e.value for e in at.error] == ["Removing this rule would take away your own admin access; "
+                                           "ask another admin to remove it."]
+    # rules for other people are fine
+    at.text_input(key="rule_value").input("cfo@acme.test")
+    next(b for b in at.button if b.label == "Add rule").click().run()
+    assert [s.value for s in at.success] == ["Added rule 2: email cfo@acme.test → viewer."]
+    with duckdb.connect(str(app_env)) as con:
+        assert con.execute("select rule_id, value, role from role_rules order by 1").fetchall() == [
+            (1, "ceo@acme.test", "admin"), (2, "cfo@acme.test", "viewer")]
+
+
+def test_an_admin_cannot_add_a_rule_that_demotes_themselves(app_env, tmp_path, monkeypatch):
+    roles = tmp_path / "open.toml"
+    roles.write_text('default = "admin"\n')          # everyone signed in is admin unless a rule says otherwise
+    monkeypatch.setenv("MVD_ROLES", str(roles))
+    at = hosted_app({"is_logged_in": True, "email": "x@other.test"})
+    at.switch_page("pages/admin/users.py").run()
+    at.selectbox(key="rule_kind").set_value("domain")
+    at.text_input(key="rule_value").input("other.test")
+    next(b for b in at.button if b.label == "Add rule").click().run()
+    assert [e.value for e in at.error] == ["This rule would take away your own admin access; ask another admin to "
+                                           "add it, or change the roles file."]
+    with duckdb.connect(str(app_env)) as con:
+        assert con.execute("select count(*) from role_rules").fetchall() == [(0,)]

@@ -215,9 +215,14 @@ def assert_dashboard(page) -> None:
 
 
 def analyst_pages() -> list[tuple[str, str]]:
-    """(url path, nav title) of every page above viewer level: the real ones and the stub."""
-    rows = [(url_path(script), title) for _, script, title, _ in PAGE_TABLE if auth.page_min_role(script) != "viewer"]
+    """(url path, nav title) of every analyst-level page: the real ones and the stub."""
+    rows = [(url_path(script), title) for _, script, title, _ in PAGE_TABLE if auth.page_min_role(script) == "analyst"]
     return rows + [("upload_stub", "Upload stub")]
+
+
+def admin_pages() -> list[tuple[str, str]]:
+    """(url path, nav title) of every Admin page."""
+    return [(url_path(script), title) for _, script, title, _ in PAGE_TABLE if auth.page_min_role(script) == "admin"]
 
 
 def nav_titles(page) -> list[str]:
@@ -238,9 +243,9 @@ def test_viewer_sees_dashboard_but_not_analyst_pages(hosted, page):
     assert "Signed in as ceo@acme.test · viewer" in sidebar_text(page)
     titles = nav_titles(page)
     assert "Overview" in titles
-    for _, title in analyst_pages():
+    for _, title in analyst_pages() + admin_pages():
         assert title not in titles
-    for path, _ in analyst_pages():
+    for path, _ in analyst_pages() + admin_pages():
         # not registered for a viewer: Streamlit says so and runs the main page instead
         page.goto(f"{base}/{path}")
         page.get_by_text("Page not found").wait_for(timeout=30000)
@@ -258,6 +263,12 @@ def test_analyst_sees_analyst_pages(hosted, page):
     titles = nav_titles(page)
     for _, title in analyst_pages():
         assert title in titles
+    for _, title in admin_pages():
+        assert title not in titles
+    for path, _ in admin_pages():     # not registered for an analyst either
+        page.goto(f"{base}/{path}")
+        page.get_by_text("Page not found").wait_for(timeout=30000)
+        assert "Survey invitations" not in main_text(page) and "Users and roles" not in main_text(page), path
     page.goto(base + "/upload_stub")
     wait_until_idle(page)
     assert ANALYST_TEXT in wait_for_main(page, ANALYST_TEXT)
@@ -272,6 +283,42 @@ def test_admin_by_group_claim(hosted, page):
     sign_in(page, base, "boss@partner.test")
     assert_dashboard(page)
     assert "Signed in as boss@partner.test · admin" in sidebar_text(page)
+    titles = nav_titles(page)
+    for _, title in admin_pages():
+        assert title in titles
+
+
+def test_a_rule_an_admin_adds_applies_at_the_next_sign_in(hosted, page, browser):
+    base, _ = hosted
+    sign_in(page, base, "boss@partner.test")
+    page.goto(base + "/users")
+    wait_until_idle(page)
+    wait_for_main(page, "How a role is decided")
+    page.get_by_role("textbox", name="Value").fill("ceo@acme.test")
+    role = page.locator('[data-testid="stForm"]').get_by_role("combobox", name="Role", exact=True)
+    for _ in range(3):   # a rerun can redraw the box between the click and the list opening
+        role.click()
+        try:
+            page.get_by_role("option", name="analyst", exact=True).click(timeout=10_000)
+            break
+        except Exception:  # noqa: BLE001 - try again
+            page.keyboard.press("Escape")
+    page.get_by_role("button", name="Add rule").click()
+    wait_for_main(page, "Added rule 1: email ceo@acme.test → analyst.")
+    page.get_by_role("textbox", name="Email").fill("ceo@acme.test")
+    page.keyboard.press("Enter")
+    assert "analyst: app rule 1 matched (email ceo@acme.test)." in wait_for_main(page, "app rule 1 matched")
+
+    ceo = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+    try:
+        sign_in(ceo, base, "ceo@acme.test")
+        assert "Signed in as ceo@acme.test · analyst" in sidebar_text(ceo)
+        assert "Upload" in nav_titles(ceo)
+    finally:
+        ceo.context.close()
+    # put it back for the tests after this one
+    page.get_by_role("button", name="Remove rule").click()
+    wait_for_main(page, "Removed rule 1")
 
 
 def test_signed_in_without_a_role_is_asked_to_see_the_admin(hosted, page):

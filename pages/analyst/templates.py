@@ -2,6 +2,7 @@
 import streamlit as st
 
 from data_models import dictionary
+from data_models.audit import ADMIN_TABLES
 from pages.shared import auth, ui
 
 auth.require_role("analyst")
@@ -9,7 +10,7 @@ st.title("Templates and data dictionary")
 ui.headline("If your tool's export is not recognised, fill one of these templates: "
             "the column names are the canonical ones and load without any mapping.")
 
-tables = [t for t in dictionary.tables() if t.name not in ("load_log", "validation_results")]
+tables = [t for t in dictionary.tables() if t.name not in ("load_log", "validation_results", *ADMIN_TABLES)]
 cols = st.columns(3)
 for number, table in enumerate(tables):
     cols[number % 3].download_button(f"{table.name}.csv", dictionary.template_csv(table.name),

@@ -1,13 +1,19 @@
 """Who may see what: sign-in through Streamlit's OpenID Connect, roles, and read-only data for viewers.
 
 Three roles, each including the one before: viewer (the dashboard pages), analyst (plus the pages under
-pages/analyst/: uploads, data quality) and admin (plus pages/admin/: settings, templates, users, survey
-invitations). The identity provider says who someone is; config/roles.toml says which role that person gets.
+pages/analyst/: uploads, load history, data quality, templates) and admin (plus pages/admin/: settings, users and
+roles, survey invitations). The identity provider says who someone is; config/roles.toml and the rules admins add
+in the app say which role that person gets.
 
 With an [auth] section in .streamlit/secrets.toml, `gate()` runs at the top of app.py, before navigation is
-built and before the database is opened: nobody reaches a page or a number without signing in, and pages
+built and before any page runs: nobody reaches a page or a number without signing in, and pages
 above a person's role are not even registered in st.navigation for them. Without [auth] the app runs in open
 demo mode with the role from MVD_DEMO_ROLE (default admin), and says so in the sidebar.
+
+Admins can add rules in the app (pages/admin/users.py, table role_rules). `decide` combines them with the file:
+the file's rules that make someone admin or keep them out (role none) always win, so an admin in the app can
+never lock out the operator's admins or let in someone the operator blocked; then the app rules, in order; then
+the file's other rules; then the file's default.
 """
 from __future__ import annotations
 
@@ -56,12 +62,60 @@ class RoleMap:
     default: str = NO_ROLE
     groups_claim: str = "groups"
 
-    def role_for(self, claims: Mapping[str, Any]) -> str | None:
-        """The role of a signed-in person (their ID-token claims); None when they get no access."""
-        for rule in self.rules:
+    def match(self, claims: Mapping[str, Any]) -> tuple[int, Rule] | None:
+        """The first rule that matches (its number in the file, from 1, and the rule), or None."""
+        for number, rule in enumerate(self.rules, start=1):
             if _matches(rule, claims, self.groups_claim):
-                return None if rule.role == NO_ROLE else rule.role
-        return None if self.default == NO_ROLE else self.default
+                return number, rule
+        return None
+
+    def role_for(self, claims: Mapping[str, Any]) -> str | None:
+        """The role of a signed-in person by the file alone (their ID-token claims); None when they get no access."""
+        hit = self.match(claims)
+        role = hit[1].role if hit else self.default
+        return None if role == NO_ROLE else role
+
+
+# the file's rules with these roles are final: app rules cannot demote the operator's admins or admit the blocked
+FINAL_FILE_ROLES = ("admin", NO_ROLE)
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    role: str | None               # None: no access
+    source: str                    # file | app | default
+    number: int | None = None      # the rule's number in the file, or the app rule's id
+    rule: Rule | None = None
+
+    def explain(self) -> str:
+        """Which rule decided, in words (the role itself is self.role)."""
+        if self.rule is None:
+            return "no rule matches, so the roles file's default applies"
+        what = f"{self.rule.kind} {' / '.join(self.rule.values)}"
+        where = f"rule {self.number} of the roles file" if self.source == "file" else f"app rule {self.number}"
+        final = " (the file's admin and no-access rules always win)" if (
+            self.source == "file" and self.rule.role in FINAL_FILE_ROLES) else ""
+        return f"{where} matched ({what}){final}"
+
+
+def app_rule(kind: str, value: str, role: str) -> Rule:
+    return Rule(kind, (value.strip().lower(),), role)
+
+
+def decide(role_map: RoleMap, app_rules: Iterable[tuple[int, Rule]], claims: Mapping[str, Any]) -> Decision:
+    """The role of a signed-in person from the file's rules and the app rules, and which rule decided it."""
+    def role(value: str) -> str | None:
+        return None if value == NO_ROLE else value
+
+    hit = role_map.match(claims)
+    if hit and hit[1].role in FINAL_FILE_ROLES:
+        return Decision(role(hit[1].role), "file", hit[0], hit[1])
+    for rule_id, rule in app_rules:
+        if _matches(rule, claims, role_map.groups_claim):
+            return Decision(role(rule.role), "app", rule_id, rule)
+    if hit:
+        return Decision(role(hit[1].role), "file", hit[0], hit[1])
+    return Decision(role(role_map.default), "default")
 
 
 def _email(claims: Mapping[str, Any]) -> str | None:
@@ -152,6 +206,27 @@ def load_roles(path: pathlib.Path | None = None) -> RoleMap:
     return _ROLE_MAP_CACHE[key]
 
 
+class AppRulesError(RuntimeError):
+    """The app's role rules cannot be read (the database cannot be opened); nobody gets in meanwhile."""
+
+
+def app_rules() -> tuple[tuple[int, Rule], ...]:
+    """The rules admins added in the app, read from the database (cached until they change)."""
+    from data_models import role_rules
+    from pages.shared import ui
+
+    try:
+        rows = role_rules.cached_rules(ui.write_connection(), ui.db_path())
+    except Exception as exc:  # noqa: BLE001 - a locked or broken database file: fail closed, say why
+        raise AppRulesError(f"the role rules in the database cannot be read ({exc})") from None
+    return tuple((rule_id, app_rule(kind, value, role)) for rule_id, kind, value, role in rows)
+
+
+def signed_in_decision(claims: Mapping[str, Any]) -> Decision:
+    """The decision for a signed-in person: the roles file and the app rules."""
+    return decide(load_roles(), app_rules(), claims)
+
+
 def at_least(role: str | None, minimum: str) -> bool:
     return role in RANK and RANK[role] >= RANK[minimum]
 
@@ -197,8 +272,8 @@ def current_role() -> str | None:
     if not st.user.is_logged_in:
         return None
     try:
-        return load_roles().role_for(st.user.to_dict())
-    except RolesConfigError:
+        return signed_in_decision(st.user.to_dict()).role
+    except (RolesConfigError, AppRulesError):
         return None
 
 
@@ -225,7 +300,8 @@ def _identity_label() -> str:
 def gate() -> str:
     """Let the session through with its role, or stop the run with a sign-in or no-access screen.
 
-    Call it at the top of app.py, before st.navigation and before the database is opened.
+    Call it at the top of app.py, before st.navigation. The sign-in screen opens no database; once someone is
+    signed in, the app's role rules are read from it (fail closed: no role when they cannot be read).
     """
     if not auth_configured():
         try:
@@ -239,10 +315,16 @@ def gate() -> str:
         _sign_in_screen()
         st.stop()
     try:
-        role = load_roles().role_for(st.user.to_dict())
+        role = signed_in_decision(st.user.to_dict()).role
     except RolesConfigError as exc:
         st.title("Sign-in is misconfigured")
         st.error(f"The roles file cannot be read ({exc}). Nobody gets in until an admin fixes it.")
+        st.button("Sign out", key="sign_out", on_click=st.logout)
+        st.stop()
+    except AppRulesError as exc:
+        st.title("The dashboard cannot check your role right now")
+        st.error(f"{str(exc)[0].upper()}{str(exc)[1:]}. If a command-line load holds the database, "
+                 "wait for it to finish and reload.")
         st.button("Sign out", key="sign_out", on_click=st.logout)
         st.stop()
     if role is None:
