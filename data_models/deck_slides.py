@@ -12,6 +12,8 @@ import math
 from collections.abc import Callable
 from decimal import Decimal
 
+import numpy as np
+
 from data_models import attribution, content, metrics, perception, roi
 from data_models.channels import CHANNEL_LABELS, MARKETING_CHANNELS
 from data_models.crm_totals import crm_totals
@@ -428,10 +430,12 @@ def roi_slide(ctx: Context) -> SlideSpec:
     p = ctx.params
     all_channels = roi.roi_by_channel(ctx.con, p)
     spend, revenue, _, overall = roi.marketing_totals(all_channels, p)
-    df = all_channels[[float(s) > 0 for s in all_channels["spend"]]]
+    # .loc with a boolean array: a plain list would select columns, and an empty one would drop them all
+    spent = np.array([float(s) > 0 for s in all_channels["spend"]], dtype=bool)
+    df = all_channels.loc[spent]
     df = df.sort_values("roi", ascending=False, kind="stable")
-    unspent = all_channels[[float(s) == 0 and float(r) != 0
-                            for s, r in zip(all_channels["spend"], all_channels["attributed_revenue"])]]
+    unspent = all_channels.loc[np.array([float(s) == 0 and float(r) != 0 for s, r in
+                                         zip(all_channels["spend"], all_channels["attributed_revenue"])], dtype=bool)]
     cats = [channel_label(c) for c in df["channel"]]
     if len(df):
         best = df.iloc[0]
@@ -456,7 +460,8 @@ def roi_slide(ctx: Context) -> SlideSpec:
     notes += [f"{channel_label(r.channel)}: no spend, attributed revenue {float(r.attributed_revenue):,.2f}"
               for r in unspent.itertuples()]
     notes.append(f"All channels (as the ROI page sums them): spend {spend:,.2f}, attributed revenue {revenue:,.2f}, "
-                 f"ROI {overall:.4f}")
+                 f"ROI {overall:.4f}" if overall == overall else
+                 f"All channels: spend {spend:,.2f}, attributed revenue {revenue:,.2f}, ROI n/a (no spend)")
     losing = int((df["roi"] < 0).sum())
     paying = f"{losing} of {len(df)} channels with spend did not pay back · " if losing else ""
     caption = f"{paying}Gross margin {p.gross_margin:.0%} · {ctx.model_label()} attribution · {_basis_line(ctx)}"

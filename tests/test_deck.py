@@ -206,6 +206,17 @@ def test_roi_by_channel(full_deck, con):
     assert "Webinars: spend 2,000.00, attributed revenue 5,000.00, ROI 0.8750" in notes(s)
 
 
+def test_roi_slide_for_a_period_without_spend(con):
+    # the fixture's only spend is in Q3; Q2 has O4's pipeline (40,000 created 04-01) and no spend at all
+    q2 = Params(start=dt.date(2026, 4, 1), end=dt.date(2026, 6, 30), as_of=dt.date(2026, 9, 30), model="linear")
+    prs = Presentation(io.BytesIO(deck.build_deck(con, q2, slides=["roi"])))
+    slide = slide_of(prs, 0)
+    assert slide.shapes.title.text == "No marketing spend recorded in FY2026 Q2"
+    assert charts(slide) == []
+    assert "Load ad spend or campaign costs to see ROI by channel." in text_of(slide)
+    assert "spend 0.00, attributed revenue 0.00, ROI n/a (no spend)" in notes(slide)
+
+
 def test_perception_gap(full_deck):
     s = slide_of(full_deck, 7)
     (chart,) = charts(s)
