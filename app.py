@@ -15,7 +15,7 @@ visible = auth.visible_pages(PAGE_TABLE, role)
 sections: dict[str, list] = {}
 for number, (section, script, title, icon) in enumerate(visible):
     sections.setdefault(section, []).append(st.Page(script, title=title, icon=icon, default=number == 0))
-navigation = st.navigation(sections)
+navigation = st.navigation(sections, expanded=True)   # every section in view: the Admin one came last, hidden behind "View more"
 
 try:
     con = ui.connection()
