@@ -109,6 +109,31 @@ def best_times(fn, repeat: int) -> tuple[float, float]:
     return wall, cpu
 
 
+def shared_loads(*fns):
+    """Run fns as a page does: every attribution-based figure of one filter set shares one load of the
+    deal touches (pages/shared/ui.py installs a process-wide cache the same way). A new cache per run."""
+    def run():
+        cache = {}
+
+        def loader(c, params, basis):
+            key = (basis, params.start, params.end, params.segment, params.region, params.lookback_days, params.today)
+            if key not in cache:
+                cache[key] = attribution.load_deal_touches(c, params, basis)
+            return cache[key]
+
+        with attribution.shared_loads(loader):
+            for fn in fns:
+                fn()
+    return run
+
+
+def in_turn(*fns):
+    def run():
+        for fn in fns:
+            fn()
+    return run
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=1.0, help="1.0 = 100k opportunities, 10M touchpoints")
@@ -177,6 +202,21 @@ def main(argv=None) -> int:
         "attribution markov details": lambda: attribution.markov_details(con, p),
         "roi summary": lambda: roi.roi_summary(con, p),
         "roi by campaign": lambda: roi.roi_by_campaign(con, p),
+    }
+    # what one page needs, first each figure loading for itself (as before issue 6), then sharing one load
+    attribution_page = (
+        lambda: attribution.credit(con, p, model="w_shaped"),
+        lambda: attribution.compare_models(con, p, by="channel"),
+        lambda: attribution.compare_models(con, p, by="campaign"),
+        lambda: attribution.markov_details(con, p),
+        lambda: attribution.shapley_details(con, p),
+    )
+    roi_page = (lambda: roi.roi_summary(con, p), lambda: roi.roi_by_channel(con, p), lambda: roi.roi_by_campaign(con, p))
+    cases |= {
+        "Attribution page, separate loads": in_turn(*attribution_page),
+        "Attribution page, one shared load": shared_loads(*attribution_page),
+        "ROI page, separate loads": in_turn(*roi_page),
+        "ROI page, shared loads": shared_loads(*roi_page),
     }
     print(f"\n{'metric':34} {'best ms':>10} {'x sum(amount)':>14} {'x touch scan':>13} {'cpu ms':>10} {'cpu x scan':>11}")
     times = {}

@@ -13,6 +13,12 @@ Render time = from navigation start until the script run has finished, the main 
 every Plotly chart has drawn and nothing is loading (the browser's own clock). The baseline is the
 trivial Templates page, measured the same way in the same run; each page is printed as a ratio of it.
 Targets (issue 6): warm <= 1 s, cold <= 3 s per page.
+
+Server CPU: the CPU seconds (all threads) the app's server process spent during each visit, read
+from /proc: the cold figure includes the fresh process's first imports, the warm one (median of the
+warm visits) is what one more viewer costs the server, which bounds how many concurrent sessions
+one process serves (they share its GIL). Unlike wall-clock seconds it barely moves with the load
+other processes put on the machine.
 """
 from __future__ import annotations
 
@@ -100,17 +106,48 @@ def render(page, url: str, settle_ms: int, timeout_ms: int) -> float:
     return page.evaluate("() => window.__benchDoneAt") / 1000
 
 
+def server_pid(base: str) -> int | None:
+    """The pid of the `cli.py serve` process listening on base's port (tests/browser.py does not expose it)."""
+    port = base.rsplit(":", 1)[1].encode()
+    for entry in pathlib.Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"serve" in args and b"--server.port" in args and args[args.index(b"--server.port") + 1:][:1] == [port]:
+            return int(entry.name)
+    return None
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of a process so far (all its threads), from /proc/<pid>/stat."""
+    if pid is None:
+        return float("nan")
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_page(script: str, db_path: pathlib.Path, warm: int, settle_ms: int, timeout_ms: int) -> dict:
     from tests.browser import browser_page, page_errors, streamlit_server
 
-    result = {"script": script, "cold": None, "warm": None, "errors": []}
+    result = {"script": script, "cold": None, "warm": None, "cold_cpu": None, "warm_cpu": None, "errors": []}
     with streamlit_server(db_path, timeout=120) as base, browser_page() as page:
         url = f"{base}/{url_path(script)}"
+        pid = server_pid(base)
         try:
+            before = cpu_seconds(pid)
             result["cold"] = render(page, url, settle_ms, timeout_ms)
+            result["cold_cpu"] = cpu_seconds(pid) - before
             result["errors"] = [e.splitlines()[0] for e in page_errors(page)]
-            times = [render(page, url, settle_ms, timeout_ms) for _ in range(warm)]
+            times, cpus = [], []
+            for _ in range(warm):
+                before = cpu_seconds(pid)
+                times.append(render(page, url, settle_ms, timeout_ms))
+                cpus.append(cpu_seconds(pid) - before)
             result["warm"] = min(times)
+            result["warm_cpu"] = sorted(cpus)[len(cpus) // 2]
         except Exception as exc:  # a page that never settles is reported, not hidden
             result["errors"].append(f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
     return result
@@ -154,8 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     for script in scripts:
         r = measure_page(script, db_path, args.warm, args.settle_ms, timeout_ms)
         results.append(r)
-        shown = (f"cold {r['cold']:.2f} s, warm {r['warm']:.2f} s" if r["cold"] is not None and r["warm"] is not None
-                 else "FAILED")
+        shown = (f"cold {r['cold']:.2f} s (server cpu {r['cold_cpu']:.2f} s), warm {r['warm']:.2f} s "
+                 f"(server cpu {r['warm_cpu']:.2f} s)" if r["cold"] is not None and r["warm"] is not None else "FAILED")
         print(f"  measured {titles[script]}: {shown}", flush=True)
 
     base = results[0]
@@ -163,8 +200,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline page {BASELINE_PAGE} did not render: {base['errors']}")
         return 1
     print(f"\nbaseline ({titles[BASELINE_PAGE]}): cold {base['cold']:.2f} s, warm {base['warm']:.2f} s")
-    print(f"{'page':22} {'cold s':>7} {'x base':>7} {'warm s':>7} {'x base':>7}  targets (cold<={COLD_TARGET_S:g}s, "
-          f"warm<={WARM_TARGET_S:g}s)")
+    print(f"{'page':22} {'cold s':>7} {'x base':>7} {'warm s':>7} {'x base':>7} {'cpu cold':>8} {'cpu warm':>8}  "
+          f"targets (cold<={COLD_TARGET_S:g}s, warm<={WARM_TARGET_S:g}s)")
     failed = 0
     for r in results:
         title = titles[r["script"]]
@@ -181,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         if r["errors"]:
             note += f"; page shows an error: {r['errors'][0][:80]}"
         print(f"{title:22} {r['cold']:7.2f} {r['cold'] / base['cold']:6.1f}x {r['warm']:7.2f} "
-              f"{r['warm'] / base['warm']:6.1f}x  {note}")
+              f"{r['warm'] / base['warm']:6.1f}x {r['cold_cpu']:8.2f} {r['warm_cpu']:8.2f}  {note}")
     print(f"bench_pages: machine at end: {machine()}")
     return 1 if failed else 0
 

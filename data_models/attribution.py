@@ -33,11 +33,13 @@ Two sources of journeys:
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import functools
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import duckdb
 import numpy as np
@@ -173,11 +175,20 @@ class DealTouches:
     deals: pd.DataFrame     # opportunity_id, amount_cents, created_date, close_date, is_closed, is_won, credited
     touches: pd.DataFrame   # view columns (is_won as deal_is_won) + is_first, is_lead, is_opp, is_won, is_last, age
     basis: str
+    # results derived from this load (journeys, Markov, Shapley per key), so that the pages' several
+    # figures on one load work each out once; the frames above are never modified after loading
+    _memo: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @functools.cached_property
     def credited_touches(self) -> "_CreditedTouches":
         """The credited deals' touches, worked out once however many models are run on them."""
         return _CreditedTouches.of(self)
+
+    def memo(self, key, compute: Callable):
+        """compute() once per key for this load (a race computes it twice, with the same result)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
 
 @dataclasses.dataclass
@@ -218,6 +229,43 @@ class _CreditedTouches:
         if key not in self._keys:
             self._keys[key] = pd.factorize(self.touches[key].fillna(NO_KEY).astype(str), sort=True)
         return self._keys[key]
+
+    def weights(self, model: str, params: Params) -> tuple[np.ndarray, int]:
+        """(weight per touch, renormalised deals) of a rule-based model: the same for every key."""
+        cache_key = ("weights", model, params.half_life_days, params.custom_weights)
+        if cache_key not in self._keys:
+            weights, info = rule_weights(
+                self.touches, model, half_life=params.half_life_days, custom_weights=params.custom_weights,
+            )
+            self._keys[cache_key] = (weights, int(info["renormalised"].sum()))
+        return self._keys[cache_key]
+
+
+# How the period's deal touches are loaded: directly by default; the app installs a process-wide
+# cache (pages/shared/ui.py) so that every figure of one filter set shares one load.
+_SHARED_LOADER: contextvars.ContextVar[Callable | None] = contextvars.ContextVar("deal_touch_loader", default=None)
+
+
+@contextlib.contextmanager
+def shared_loads(loader: Callable[[duckdb.DuckDBPyConnection, Params, str], DealTouches]) -> Iterator[None]:
+    """Within the block, `deal_touches` gets the period's deals and touches from loader(con, params, basis).
+
+    The loader must return what `load_deal_touches` would for the same database state, basis and
+    the filters it reads (start, end, segment, region, lookback_days, today).
+    """
+    token = _SHARED_LOADER.set(loader)
+    try:
+        yield
+    finally:
+        _SHARED_LOADER.reset(token)
+
+
+def deal_touches(con: duckdb.DuckDBPyConnection, params: Params, basis: str = "pipeline") -> DealTouches:
+    """The period's deals of `basis` and their touches: `load_deal_touches`, shared when a loader is installed."""
+    loader = _SHARED_LOADER.get()
+    if loader is None:
+        return load_deal_touches(con, params, basis)
+    return loader(con, params, basis)
 
 
 def load_deal_touches(
@@ -302,7 +350,7 @@ def credit(
     with at least one touch in window (shared/domain.md, "Influenced pipeline" and
     "Attribution models"); attrs hold the reconciliation (see `reconciliation_of`).
     """
-    data = load_deal_touches(con, params, basis)
+    data = deal_touches(con, params, basis)
     return credit_from(data, model or params.model, by, params)
 
 
@@ -325,9 +373,7 @@ def credit_from(data: DealTouches, model: str, by: str, params: Params) -> pd.Da
     else:
         if model not in RULE_MODELS:
             raise ValueError(f"unknown model {model!r}; choose one of {', '.join(ATTRIBUTION_MODELS)}")
-        weights, info = rule_weights(
-            view.touches, model, half_life=params.half_life_days, custom_weights=params.custom_weights,
-        )
+        weights, renormalised = view.weights(model, params)
         codes, names = view.keys(key)
         sums = (
             pd.DataFrame({"code": codes, "opportunities": weights, "amount_cents": weights * view.amount_cents})
@@ -336,7 +382,6 @@ def credit_from(data: DealTouches, model: str, by: str, params: Params) -> pd.Da
         frame = pd.DataFrame({key: np.asarray(names, dtype=object)[sums.index.to_numpy(dtype=np.int64)],
                               "opportunities": sums["opportunities"].to_numpy(),
                               "amount_cents": sums["amount_cents"].to_numpy()})
-        renormalised = int(info["renormalised"].sum())
         note = ""
     frame["amount"] = allocate_cents(frame["amount_cents"].to_numpy(), total_cents) / 100.0 if len(frame) else []
     frame = frame.drop(columns="amount_cents")
@@ -388,6 +433,20 @@ def allocate_cents(exact_cents: np.ndarray, total_cents: int) -> np.ndarray:
 def deal_journeys(data: DealTouches, key: str = "channel") -> Journeys:
     """Closed deals' journeys (keys of their in-window touches in order): won = conversion worth
     the amount, lost = null. Open deals have no outcome and are left out."""
+    return data.memo(("journeys", key), lambda: _deal_journeys(data, key))
+
+
+def _markov(data: DealTouches, key: str) -> MarkovResult:
+    return data.memo(("markov", key), lambda: markov_model(deal_journeys(data, key)))
+
+
+def _shapley(data: DealTouches, key: str, with_table: bool) -> ShapleyResult:
+    if ("shapley", key, True) in data._memo:
+        return data._memo[("shapley", key, True)]
+    return data.memo(("shapley", key, with_table), lambda: shapley_model(deal_journeys(data, key), with_table=with_table))
+
+
+def _deal_journeys(data: DealTouches, key: str) -> Journeys:
     closed = data.deals[data.deals["is_closed"].fillna(False).astype(bool)]
     touches = data.touches[_member(data.touches["opportunity_id"], closed["opportunity_id"])]
     if touches.empty:
@@ -410,10 +469,7 @@ def deal_journeys(data: DealTouches, key: str = "channel") -> Journeys:
 def _data_driven_shares(data: DealTouches, model: str, key: str) -> tuple[pd.DataFrame, dict, str]:
     """Shares of opportunities and amount per key learned from closed deals, plus extra columns."""
     journeys = deal_journeys(data, key)
-    credited_keys = sorted(
-        set(data.touches.loc[_member(data.touches["opportunity_id"], data.deals.loc[data.deals["credited"], "opportunity_id"]), key]
-            .fillna(NO_KEY).astype(str))
-    )
+    credited_keys = data.credited_touches.keys(key)[1]  # the credited deals' distinct keys
     all_keys = sorted(set(credited_keys) | set(journeys.channels))
     shares = pd.DataFrame(index=pd.Index(all_keys, name=key), data={"opportunities": 0.0, "amount": 0.0})
     extra: dict[str, np.ndarray] = {}
@@ -424,13 +480,13 @@ def _data_driven_shares(data: DealTouches, model: str, key: str) -> tuple[pd.Dat
             extra["removal_effect"] = np.zeros(len(all_keys))
         return shares, extra, note
     if model == "markov":
-        result = markov_model(journeys).credit.set_index("channel")
+        result = _markov(data, key).credit.set_index("channel")
         total = result["conversions"].sum()
         shares.loc[result.index, "opportunities"] = result["conversions"] / total
         shares.loc[result.index, "amount"] = result["conversions"] / total  # value likewise (domain)
         extra["removal_effect"] = result["removal_effect"].reindex(all_keys).fillna(0.0).to_numpy()
     else:
-        result = shapley_model(journeys, with_table=False).credit.set_index("channel")
+        result = _shapley(data, key, with_table=False).credit.set_index("channel")
         shares.loc[result.index, "opportunities"] = result["conversions"] / result["conversions"].sum()
         value_total = result["value"].sum()
         share_value = result["value"] / value_total if value_total > 0 else result["conversions"] / result["conversions"].sum()
@@ -440,14 +496,12 @@ def _data_driven_shares(data: DealTouches, model: str, key: str) -> tuple[pd.Dat
 
 def markov_details(con, params: Params, by: str = "channel", basis: str = "pipeline") -> MarkovResult:
     """The Markov chain learned from the basis's closed deals: removal effects, transitions, P(conversion)."""
-    data = load_deal_touches(con, params, basis)
-    return markov_model(deal_journeys(data, key_column(by)))
+    return _markov(deal_touches(con, params, basis), key_column(by))
 
 
 def shapley_details(con, params: Params, by: str = "channel", basis: str = "pipeline") -> ShapleyResult:
     """The Shapley game learned from the basis's closed deals: values, coalition table, formula."""
-    data = load_deal_touches(con, params, basis)
-    return shapley_model(deal_journeys(data, key_column(by)))
+    return _shapley(deal_touches(con, params, basis), key_column(by), with_table=True)
 
 
 # ------------------------------------------------------------- side by side, per deal
@@ -472,7 +526,7 @@ def compare_models(
     if measure not in ("amount", "opportunities"):
         raise ValueError("measure must be amount or opportunities")
     key = key_column(by)
-    data = load_deal_touches(con, params, basis)
+    data = deal_touches(con, params, basis)
     columns = {}
     for model in models_for(params):
         frame = credit_from(data, model, by, params)

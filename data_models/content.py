@@ -180,7 +180,11 @@ def assets(con, params: Params) -> pd.DataFrame:
 
 def top_assets(con, params: Params, order: str = "revenue", n: int = 10, min_deals: int = 3) -> pd.DataFrame:
     """Assets ranked "by assisted won revenue and by lift" (shared/domain.md); lift ranking only among assets with at least `min_deals` closed deals."""
-    df = assets(con, params)
+    return rank_assets(assets(con, params), order, n, min_deals)
+
+
+def rank_assets(df: pd.DataFrame, order: str = "revenue", n: int = 10, min_deals: int = 3) -> pd.DataFrame:
+    """`top_assets` on an already computed `assets` frame (one query serves both rankings)."""
     if order == "revenue":
         df = df.sort_values(["assisted_won_revenue", "asset_id"], ascending=[False, True], key=_sort_key)
     elif order == "lift":

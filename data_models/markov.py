@@ -38,13 +38,15 @@ its simulated removal effects within about 0.003 of the exact ones here (simulat
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from data_models.journeys import Journeys
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 START, CONVERSION, NULL = "(start)", "(conversion)", "(null)"
 DENSE_LIMIT = 2000  # transient states; above this the chain is solved with sparse LU
@@ -128,6 +130,8 @@ def markov_model(journeys: Journeys) -> MarkovResult:
         })
         return MarkovResult(credit, transitions, 0.0, total_conversions, total_value)
 
+    import scipy.sparse as sp  # here, not at the top: scipy costs a fresh server ~0.3 s on pages without Markov
+
     transient = dst < n_transient
     q = sp.csr_matrix((prob[transient], (src[transient], dst[transient])), shape=(n_transient, n_transient))
     to_conv = dst == n_channels + 1
@@ -156,6 +160,8 @@ def _absorption_and_visits(a: sp.csc_matrix, r: np.ndarray) -> tuple[np.ndarray,
         x = fundamental @ r
         visit = fundamental[0, :] / np.diag(fundamental)
         return x, visit
+    import scipy.sparse.linalg as spla
+
     lu = spla.splu(a)
     x = lu.solve(r)
     row0 = lu.solve(np.eye(n, 1).ravel(), trans="T")  # N[0, :] = e0^T A^-1

@@ -17,6 +17,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 import pandas as pd
 
+from data_models import attribution
 from data_models.params import Params
 
 CENT = Decimal("0.01")
@@ -591,25 +592,14 @@ select * from final
 """.replace("{scope}", SCOPE_FILTER)
 
 
-def _attribution_credit(con, params: Params, model: str, basis: str):
-    """Per-channel credit from data_models.attribution, or None when that module is not available."""
-    try:
-        from data_models import attribution  # another module's; optional until it lands
-    except ImportError:
-        return None
-    credit = getattr(attribution, "credit", None)
-    if credit is None:
-        return None
-    return credit(con, params, model, by="channel", basis=basis)
-
-
 def influenced_by_channel(con, params: Params, model: str | None = None) -> pd.DataFrame:
     """Influenced pipeline per channel: "per-campaign or per-channel influence is split by the chosen attribution model so the parts add up to the total" (shared/domain.md).
 
     Marketing channels' credit from the attribution model (params.model) is scaled to the
     influenced total and rounded to cents by largest remainder, so the parts add up to the
-    influenced amount exactly. Without the attribution module the split is linear over each
-    deal's marketing touches in the window. `opportunities` counts deals with a touch in
+    influenced amount exactly. When the model gives the marketing channels no credit, or cannot
+    run, the split is linear over each deal's marketing touches in the window and `method` says
+    so. `opportunities` counts deals with a touch in
     the channel (a deal can appear under several channels); `credited_opportunities` adds up
     to the influenced deal count.
     """
@@ -625,7 +615,7 @@ def influenced_by_channel(con, params: Params, model: str | None = None) -> pd.D
     credited = linear.get("credited_opportunities", pd.Series(dtype=float)).astype(float).tolist()
     if model != "linear":
         try:
-            credit = _attribution_credit(con, params, model, "pipeline")
+            credit = attribution.credit(con, params, model, by="channel", basis="pipeline")
         except Exception:  # noqa: BLE001 - a model that cannot run falls back to linear, labelled
             credit = None
         if credit is not None and len(credit) and len(linear):

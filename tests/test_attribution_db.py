@@ -195,3 +195,44 @@ def test_timeline_of_one_deal(con):
     for model in attribution.models_for(MARCH):
         if model not in attribution.DATA_DRIVEN:
             assert frame[model].sum() == pytest.approx(1.0)
+
+
+def test_shared_loads_give_the_same_figures_from_one_load(con):
+    """The app shares one load of a period's deal touches between every figure (pages/shared/ui.py):
+    each figure must equal its own separate load, and the load happens once per filters and basis."""
+    separate = {
+        "credit": attribution.credit(con, MARCH, "w_shaped"),
+        "campaign": attribution.credit(con, MARCH, "linear", by="campaign", basis="revenue"),
+        "compare": attribution.compare_models(con, MARCH),
+        "markov": attribution.credit(con, MARCH, "markov"),
+        "shapley": attribution.shapley_details(con, MARCH).coalitions,
+        "details": attribution.markov_details(con, MARCH).credit,
+    }
+    loads = []
+
+    def loader(c, params, basis):
+        loads.append(basis)
+        key = (basis, params.start, params.end, params.segment, params.region, params.lookback_days, params.today)
+        if key not in cache:
+            cache[key] = attribution.load_deal_touches(c, params, basis)
+        return cache[key]
+
+    cache: dict = {}
+    with attribution.shared_loads(loader):
+        shared = {
+            "credit": attribution.credit(con, MARCH, "w_shaped"),
+            "campaign": attribution.credit(con, MARCH, "linear", by="campaign", basis="revenue"),
+            "compare": attribution.compare_models(con, MARCH),
+            "markov": attribution.credit(con, MARCH, "markov"),
+            "shapley": attribution.shapley_details(con, MARCH).coalitions,
+            "details": attribution.markov_details(con, MARCH).credit,
+        }
+        # a model asked again on the same load (shapley's credit after its coalition table) is unchanged
+        again = attribution.credit(con, MARCH, "shapley")
+    for name, frame in separate.items():
+        assert frame.equals(shared[name]), name
+        assert frame.attrs == shared[name].attrs, name
+    assert again.equals(attribution.credit(con, MARCH, "shapley"))
+    assert len(cache) == 2 and loads.count("pipeline") == 6  # every call asked; two loads were made
+    # outside the block, loads are direct again
+    assert attribution._SHARED_LOADER.get() is None

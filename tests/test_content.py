@@ -86,6 +86,10 @@ def test_assets_by_revenue_and_lift(con):
     assert by_lift["lift_points"].tolist() == pytest.approx([1 - 1 / 3, 0.0])
     assert by_lift["lift"].tolist() == pytest.approx([3.0, 1.0])
     assert content.top_assets(con, P, order="lift", min_deals=2)["asset_id"].tolist() == ["AS1"]
+    # the Content page ranks one `assets` frame both ways: the same tables as two top_assets queries
+    every = content.assets(con, P)
+    assert content.rank_assets(every, "revenue").equals(by_rev)
+    assert content.rank_assets(every, "lift", min_deals=1).equals(by_lift)
 
 
 def test_content_depth_buckets(con):

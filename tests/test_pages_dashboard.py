@@ -5,6 +5,7 @@ Period: "This quarter" = FY2026 Q3 (Jul 1 - Sep 30 2026), lookback 90 days, W-sh
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import pathlib
 
@@ -292,3 +293,45 @@ def test_roi_without_spend_says_what_to_load(open_page):
     at.sidebar.selectbox(key="f_period").set_value("Last quarter").run()
     assert not at.exception
     assert any("No marketing spend is recorded in FY2026 Q2" in i.value for i in at.info)
+
+
+# ---------------------------------------------------------------- sharing work between figures and runs
+
+def test_attribution_page_loads_the_deal_touches_once(open_page, monkeypatch):
+    """Credit, both model comparisons, Markov and Shapley of one filter set share one load (issue 6)."""
+    from data_models import attribution
+    from pages.shared import ui
+
+    ui._deal_touches.clear()
+    loads = []
+    real = attribution.load_deal_touches
+
+    def counting(con, params, basis="pipeline", opportunity_id=None):
+        loads.append((basis, params.start, params.end, opportunity_id))
+        return real(con, params, basis, opportunity_id)
+
+    monkeypatch.setattr(attribution, "load_deal_touches", counting)
+    q3_pipeline = ("pipeline", dt.date(2026, 7, 1), dt.date(2026, 9, 30), None)
+    q3_revenue = ("revenue", dt.date(2026, 7, 1), dt.date(2026, 9, 30), None)
+    at = open_page(ATTRIBUTION)  # after the Overview, which credits revenue this and last quarter
+    assert loads.count(q3_pipeline) == 1 and loads.count(q3_revenue) == 1
+    # the ROI page's revenue and pipeline credit (summary, by channel, by campaign) reuse both loads
+    before = len(loads)
+    at.switch_page(ROI).run()
+    assert not at.exception
+    assert len(loads) == before
+    # a load commit drops the shared loads with every cached figure
+    ui.data_changed()
+    at.switch_page(ATTRIBUTION).run()
+    assert loads.count(q3_pipeline) == 2
+
+
+def test_chart_builders_reuse_a_figure_only_for_the_same_inputs():
+    from pages.shared import charts
+
+    first = charts.bar(["a", "b"], [1, 2], "A finding")
+    assert charts.bar(["a", "b"], [1, 2], "A finding") is first
+    assert charts.bar(["a", "b"], [1, 3], "A finding") is not first
+    assert charts.bar(["a", "b"], [1, 2], "Another finding") is not first
+    assert charts.bar(["a", "b"], [1, 2], "A finding", horizontal=True) is not first
+    assert json.loads(first.to_json())["data"][0]["y"] == [1.0, 2.0]

@@ -2,11 +2,10 @@
 import datetime as dt
 import uuid
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from data_models import buyers, funnel
-from pages.shared import auth, ui
+from pages.shared import auth, charts, ui
 from pages.shared.upload_flow import upload_flow
 
 PERSONA_COLUMNS = {
@@ -36,33 +35,19 @@ else:
 
 if len(personas):
     personas = personas.sort_values("win_rate")
-    fig = go.Figure(go.Bar(
-        x=personas["win_rate"], y=personas["persona"], orientation="h", marker_color=ui.PALETTE[0],
-        error_x={"type": "data", "symmetric": False, "array": personas["win_rate_high"] - personas["win_rate"],
-                 "arrayminus": personas["win_rate"] - personas["win_rate_low"], "color": "#6C757D"},
-        text=[f"{ui.pct(r)} of {n}" for r, n in zip(personas["win_rate"], personas["deals"])],
-        textposition="inside", insidetextanchor="start",
-    ))
-    fig.update_xaxes(tickformat=".0%", range=[0, 1])
-    ui.chart(ui.figure_layout(fig, "Win rate by persona on the deal (closed deals, 95% interval)",
-                              height=120 + 40 * len(personas)), key="buyers_persona")
+    ui.chart(charts.persona_win_rates(personas, "Win rate by persona on the deal (closed deals, 95% interval)"),
+             key="buyers_persona")
     ui.table_with_download(personas.sort_values("deals", ascending=False), key="personas",
                            file_name="buyers_by_persona.csv", columns=PERSONA_COLUMNS)
 
 if committee["deals"].sum():
-    fig = go.Figure(go.Bar(x=committee["committee_bucket"], y=committee["win_rate"], marker_color=ui.PALETTE[1],
-                           text=[f"{ui.pct(r)} (n={n})" for r, n in zip(committee["win_rate"], committee["deals"])],
-                           textposition="outside"))
-    fig.update_yaxes(tickformat=".0%")
     largest = committee[committee["deals"] > 0].sort_values("win_rate").iloc[-1]
-    ui.chart(ui.figure_layout(fig, f"Committees of {largest.committee_bucket} people win most often "
-                                   f"({ui.pct(largest.win_rate)})"), key="buyers_committee")
+    ui.chart(charts.committee_win_rates(committee, f"Committees of {largest.committee_bucket} people win most often "
+                                                   f"({ui.pct(largest.win_rate)})"), key="buyers_committee")
 
 st.subheader("Lead funnel")
-fig = go.Figure(go.Funnel(y=lead_funnel["label"], x=lead_funnel["people"], textinfo="value+percent previous",
-                          marker={"color": ui.PALETTE[:5]}))
-ui.chart(ui.figure_layout(fig, f"Sales accepts {ui.pct(acceptance)} of MQLs — people created in the period by stage"),
-         key="buyers_funnel")
+ui.chart(charts.people_funnel(lead_funnel, f"Sales accepts {ui.pct(acceptance)} of MQLs — people created in the "
+                                          "period by stage"), key="buyers_funnel")
 by_source = ui.metric(funnel.funnel_by_source, p)
 ui.table_with_download(by_source, key="funnel_by_source", file_name="funnel_by_source.csv", columns={
     "lead_source_channel": ("Lead source channel", "text"), "leads": ("Leads", "int"), "mqls": ("MQLs", "int"),

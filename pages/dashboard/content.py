@@ -74,10 +74,11 @@ ui.table_with_download(table.round(3), key="content_groups", file_name="content_
 
 # ---------- which assets
 st.subheader("Which assets")
-by_revenue = charts.load(content.top_assets, p, "the top assets", order="revenue", n=10)
+all_assets = charts.load(content.assets, p, "the assets")  # one query; both rankings below are cheap
+by_revenue = content.rank_assets(all_assets, "revenue", n=10)
 min_deals = st.number_input("Rank by lift only assets read on at least this many closed deals", 1, 50, 3,
                             key="content_min_deals")
-by_lift = charts.load(content.top_assets, p, "the top assets by lift", order="lift", n=10, min_deals=int(min_deals))
+by_lift = content.rank_assets(all_assets, "lift", n=10, min_deals=int(min_deals))
 tab_revenue, tab_lift = st.tabs(["By assisted won revenue", "By lift in win rate"])
 with tab_revenue:
     if by_revenue.empty:

@@ -1,14 +1,13 @@
 """Overview: what marketing contributed this period, in three sentences, a few numbers and one trend."""
 import dataclasses
 
-import plotly.graph_objects as go
 import streamlit as st
 
 from data_models import attribution, headlines, metrics
 from data_models.channels import MARKETING_CHANNELS
 from data_models.crm_totals import crm_totals
 from data_models.periods import period_label
-from pages.shared import ui
+from pages.shared import charts, ui
 
 p = ui.require_data(ui.params())
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
@@ -50,16 +49,10 @@ first_month = (p.end.year * 12 + p.end.month - 1) - 23
 trend_params = dataclasses.replace(p, start=p.start.replace(year=first_month // 12, month=first_month % 12 + 1, day=1))
 trend = ui.metric(metrics.sourced_pipeline, trend_params, grain="quarter")
 if len(trend):
-    fig = go.Figure()
-    for group in ("marketing", "partner", "sales", "unknown"):
-        part = trend[trend["source_group"] == group]
-        fig.add_bar(x=part["period"], y=part["amount"].astype(float), name=f"{group.title()}-sourced",
-                    marker_color=ui.GROUP_COLORS[group])
-    fig.update_layout(barmode="stack", yaxis_tickprefix="$", yaxis_tickformat="~s")
     latest = trend[trend["source_group"] == "marketing"].tail(1)
     finding = (f"Marketing sourced {ui.pct(float(latest['share'].iloc[0]))} of pipeline in {latest['period'].iloc[0]}"
                if len(latest) else "New pipeline by source")
-    ui.chart(ui.figure_layout(fig, f"{finding} — new pipeline by source, last 8 quarters"), key="overview_trend")
+    ui.chart(charts.source_trend(trend, f"{finding} — new pipeline by source, last 8 quarters"), key="overview_trend")
 
 st.caption("Where each figure comes from:")
 ui.page_links([

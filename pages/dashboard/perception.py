@@ -1,11 +1,10 @@
 """Perception gap: what the CEO, the CMO, sales and the board believe, next to what the data shows."""
 import datetime as dt
 
-import plotly.graph_objects as go
 import streamlit as st
 
-from data_models import perception
-from pages.shared import auth, ui
+from data_models import invites, perception
+from pages.shared import auth, charts, ui
 from pages.shared.upload_flow import upload_flow
 
 st.title("Perception gap")
@@ -32,25 +31,13 @@ for q in percent_questions:
         continue
     truth = measured[q.measured]
     known = truth == truth  # NaN when the data cannot measure it for these filters
-    fig = go.Figure()
-    for row in rows.itertuples() if known else ():
-        fig.add_trace(go.Scatter(x=[truth, row.mean], y=[row.respondent_role] * 2, mode="lines",
-                                 line={"color": "#ADB5BD", "width": 3}, showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=rows["mean"], y=rows["respondent_role"], mode="markers+text", name="Believed (mean answer)",
-                             text=[f"{v:.0f}%" for v in rows["mean"]], textposition="top center",
-                             marker={"size": 14, "color": ui.PALETTE[1]},
-                             customdata=rows["respondents"], hovertemplate="%{y}: %{x:.0f}% (%{customdata} respondents)<extra></extra>"))
-    fig.update_xaxes(range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed")
     if known:
-        fig.add_vline(x=truth, line={"color": ui.PALETTE[0], "width": 3, "dash": "dash"},
-                      annotation_text=f"Data: {truth:.0f}%", annotation_position="top")
         widest = rows.loc[(rows["mean"] - truth).abs().idxmax()]
         title = (f"{widest.respondent_role} is furthest off: {widest['mean']:.0f}% believed vs {truth:.0f}% measured — "
                  f"{q.text}")
     else:
         title = f"{q.text} — beliefs only: the data has no touches to measure it for these filters"
-    ui.chart(ui.figure_layout(fig, title, height=80 + 60 * len(rows)), key=f"gap_{q.question_id}")
+    ui.chart(charts.belief_gap(rows, float(truth), title), key=f"gap_{q.question_id}")
 
 st.subheader("CMO vs sales")
 versus = ui.metric(perception.role_vs_role, p)
@@ -88,10 +75,15 @@ with st.expander("How is this computed"):
     )
 
 st.subheader("Answer the survey")
+invite_token = st.query_params.get("invite")   # a single-use link from Admin > Survey invitations
+invite = invites.check(ui.connection(), invite_token) if invite_token else None
 if thanks := st.session_state.pop("survey_thanks", None):
     st.success(thanks)
+elif invite is not None and not invite.ok:
+    st.warning(invite.message)
 with st.form("survey_form", clear_on_submit=True):
-    role = st.selectbox("Your role", perception.ROLES, key="survey_role")
+    role = st.selectbox("Your role", perception.ROLES, key="survey_role", disabled=invite is not None,
+                        index=perception.ROLES.index(invite.role) if invite and invite.role else 0)
     answers = {}
     for q in perception.QUESTIONS.values():
         if q.unit == "percent":
@@ -103,14 +95,18 @@ with st.form("survey_form", clear_on_submit=True):
         answers[qid] = st.slider(text, 1, 5, 3, key=f"survey_{qid}")
     anonymous = st.checkbox("Answer anonymously", value=True, key="survey_anonymous",
                             help="Your answers are stored under an opaque key; only your role is kept.")
-    submitted = st.form_submit_button("Submit answers")
-if submitted:
+    submitted = st.form_submit_button("Submit answers", disabled=invite is not None and not invite.ok)
+if submitted and invite_token and not (claimed := invites.claim(ui.write_connection(), invite_token)).ok:
+    st.error(claimed.message)   # used, revoked or expired since the page was drawn: nothing is stored
+elif submitted:
     from connectors import forms
     from connectors.load import load_files
 
     con = ui.write_connection()
     invite = st.query_params.get("invite")
-    identity = f"invite:{invite}" if invite else (ui.user_name() if ui.user_name() != "demo" else None)
+    # an invited answer gets a random key: nothing ties it to the link or the link's label
+    identity = None if invite else (ui.user_name() if ui.user_name() != "demo" else None)
+    role = claimed.role if invite else role
     key = forms.respondent_key(identity, forms.survey_salt(con))
     now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     data = forms.survey_csv(key, role, answers, now)
@@ -121,6 +117,8 @@ if submitted:
         st.session_state["survey_thanks"] = "Thank you: your answers are in" + (" (anonymously)." if anonymous else ".")
         st.rerun()
     else:
+        if invite:
+            invites.release(con, invite)   # the link stays good for another try
         st.error("Your answers could not be saved: " + " ".join(result.messages() or [result.message]))
 
 if auth.at_least(auth.current_role(), "analyst"):

@@ -171,10 +171,11 @@ else:
     shown["Amount"] = shown["Amount"].astype(float)
     st.markdown(f"**{charts.count(len(shown), group + '-sourced deal')}** created in {quarter}, worth {ui.money(shown['Amount'].sum())}.")
     ui.table_with_download(shown, key="pipeline_deals", file_name=f"deals_{quarter}_{group}.csv".replace(" ", "_"))
-    deal_id = st.selectbox("Show the journey of", deals["opportunity_id"].tolist(), key="pl_deal",
-                           format_func=lambda d: f"{d} · {ui.money(deals.set_index('opportunity_id').loc[d, 'amount'])}")
+    amounts = dict(zip(deals["opportunity_id"], deals["amount"]))  # one lookup per option, not a scan
+    deal_id = st.selectbox("Show the journey of", list(amounts), key="pl_deal",
+                           format_func=lambda d: f"{d} · {ui.money(amounts[d])}")
     journey = charts.load(attribution.timeline, p, "the deal's timeline", opportunity_id=deal_id)
-    created = deals.set_index("opportunity_id").loc[deal_id, "created_date"]
+    created = dict(zip(deals["opportunity_id"], deals["created_date"]))[deal_id]
     if journey.empty:
         st.info(f"{deal_id} has no touch between {p.lookback_days} days before creation and close: "
                 "raise the lookback in the sidebar to look further back.")

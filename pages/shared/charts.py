@@ -4,11 +4,20 @@ Every builder takes a ready frame (metric output, never raw tables), returns a f
 through `ui.figure_layout`, and never computes a metric. Pages show the figure with `ui.chart`
 (PNG download from the mode bar) or `selectable_chart` when a click drills down.
 Also here: `load`, which turns a failing metric call into a message instead of a traceback.
+
+Builders remember their figures (`remembered`): a page run with unchanged data gets the figure
+built last time instead of paying plotly's validation again (10-50 ms of CPU per chart, under the
+one GIL every session of the process shares). A returned figure is shared: never modify it.
 """
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import functools
+import hashlib
+import pickle
 import re
+import threading
 from collections.abc import Sequence
 
 import pandas as pd
@@ -27,6 +36,33 @@ MILESTONE_STYLE = {  # flag column -> (legend label, marker symbol, colour)
     "is_opp": ("Opportunity created", "star", "#F4A259"),
     "is_won": ("Closed won", "triangle-up", "#8E5572"),
 }
+
+
+_FIGURES: collections.OrderedDict[bytes, go.Figure] = collections.OrderedDict()
+_FIGURES_LOCK = threading.Lock()
+MAX_FIGURES = 256
+
+
+def remembered(builder):
+    """Memoise a figure builder on the pickled bytes of its arguments (the figure depends on nothing else)."""
+    @functools.wraps(builder)
+    def build(*args, **kwargs):
+        try:
+            key = hashlib.blake2b(pickle.dumps((builder.__name__, args, kwargs), protocol=5), digest_size=20).digest()
+        except Exception:  # noqa: BLE001 - an argument that does not pickle: just build
+            return builder(*args, **kwargs)
+        with _FIGURES_LOCK:
+            fig = _FIGURES.get(key)
+            if fig is not None:
+                _FIGURES.move_to_end(key)
+                return fig
+        fig = builder(*args, **kwargs)
+        with _FIGURES_LOCK:
+            _FIGURES[key] = fig
+            while len(_FIGURES) > MAX_FIGURES:
+                _FIGURES.popitem(last=False)
+        return fig
+    return build
 
 
 def channel_label(channel) -> str:
@@ -93,6 +129,7 @@ def _money_axis(fig: go.Figure, axis: str = "y") -> None:
     getattr(fig, f"update_{axis}axes")(tickprefix="$", tickformat="~s")
 
 
+@remembered
 def bar(labels: Sequence, values: Sequence, title: str, *, money: bool = True, horizontal: bool = False,
         colors: Sequence[str] | str | None = None, text: Sequence[str] | None = None,
         hover: Sequence[str] | None = None, height: int | None = None, suffix: str = "") -> go.Figure:
@@ -130,6 +167,7 @@ def bar(labels: Sequence, values: Sequence, title: str, *, money: bool = True, h
     return _layout(fig, title, height=height or (max(300, 60 + 38 * rows) if horizontal else 360))
 
 
+@remembered
 def stacked_bar(frame: pd.DataFrame, x: str, y: str, group: str, title: str, *, order: Sequence[str],
                 names: dict[str, str] | None = None, colors: dict[str, str] | None = None,
                 money: bool = True) -> go.Figure:
@@ -148,6 +186,7 @@ def stacked_bar(frame: pd.DataFrame, x: str, y: str, group: str, title: str, *, 
     return _layout(fig, title)
 
 
+@remembered
 def grouped_bar(labels: Sequence, series: dict[str, Sequence], title: str, *, money: bool = True,
                 colors: Sequence[str] | None = None, horizontal: bool = False) -> go.Figure:
     """Several series side by side per label, e.g. total vs sourced vs influenced per segment."""
@@ -168,6 +207,7 @@ def grouped_bar(labels: Sequence, series: dict[str, Sequence], title: str, *, mo
     return _layout(fig, title, height=height)
 
 
+@remembered
 def trend(x: Sequence, series: dict[str, Sequence], title: str, *, percent: bool = False,
           colors: Sequence[str] | None = None, dashes: Sequence[str] | None = None) -> go.Figure:
     """Lines over periods, one per series; None values leave a gap."""
@@ -185,6 +225,7 @@ def trend(x: Sequence, series: dict[str, Sequence], title: str, *, percent: bool
     return _layout(fig, title)
 
 
+@remembered
 def dumbbell(labels: Sequence, left: Sequence, right: Sequence, left_name: str, right_name: str, title: str,
              *, money: bool = True) -> go.Figure:
     """Two values per label joined by a line: the gap between them is the story."""
@@ -203,6 +244,7 @@ def dumbbell(labels: Sequence, left: Sequence, right: Sequence, left_name: str, 
     return _layout(fig, title, height=max(300, 90 + 40 * len(labels)))
 
 
+@remembered
 def model_spread(table: pd.DataFrame, key: str, models: Sequence[str], title: str,
                  labels: dict[str, str] | None = None) -> go.Figure:
     """Every model's credit per key on one line: a wide spread means the models disagree."""
@@ -223,6 +265,7 @@ def model_spread(table: pd.DataFrame, key: str, models: Sequence[str], title: st
     return fig
 
 
+@remembered
 def rates_with_intervals(labels: Sequence, rates: Sequence, lows: Sequence, highs: Sequence, counts: Sequence,
                          title: str, *, colors: Sequence[str] | str | None = None) -> go.Figure:
     """Win rates as bars with their 95% interval as error bars and 'n = deals' under each bar."""
@@ -243,6 +286,7 @@ def rates_with_intervals(labels: Sequence, rates: Sequence, lows: Sequence, high
     return _layout(fig, title)
 
 
+@remembered
 def funnel(stages: Sequence[str], values: Sequence, title: str, *, money: bool = False) -> go.Figure:
     """Stage by stage, with the share kept from the first stage."""
     fig = go.Figure(go.Funnel(y=list(stages), x=[float(v) for v in values], textinfo="value+percent initial",
@@ -252,6 +296,72 @@ def funnel(stages: Sequence[str], values: Sequence, title: str, *, money: bool =
     return _layout(fig, title)
 
 
+@remembered
+def source_trend(trend: pd.DataFrame, title: str) -> go.Figure:
+    """New pipeline by source group per period (sourced_pipeline's frame), stacked."""
+    fig = go.Figure()
+    for group in ("marketing", "partner", "sales", "unknown"):
+        part = trend[trend["source_group"] == group]
+        fig.add_bar(x=part["period"], y=part["amount"].astype(float), name=f"{group.title()}-sourced",
+                    marker_color=ui.GROUP_COLORS[group])
+    fig.update_layout(barmode="stack", yaxis_tickprefix="$", yaxis_tickformat="~s")
+    return ui.figure_layout(fig, title)
+
+
+@remembered
+def persona_win_rates(personas: pd.DataFrame, title: str) -> go.Figure:
+    """Win rate per persona (buyers.by_persona's frame) with its 95% interval, 'r of n' on each bar."""
+    fig = go.Figure(go.Bar(
+        x=personas["win_rate"], y=personas["persona"], orientation="h", marker_color=ui.PALETTE[0],
+        error_x={"type": "data", "symmetric": False, "array": personas["win_rate_high"] - personas["win_rate"],
+                 "arrayminus": personas["win_rate"] - personas["win_rate_low"], "color": "#6C757D"},
+        text=[f"{ui.pct(r)} of {n}" for r, n in zip(personas["win_rate"], personas["deals"])],
+        textposition="inside", insidetextanchor="start",
+    ))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    return ui.figure_layout(fig, title, height=120 + 40 * len(personas))
+
+
+@remembered
+def committee_win_rates(committee: pd.DataFrame, title: str) -> go.Figure:
+    """Win rate per buying-committee size bucket (buyers.by_committee_size's frame), with n."""
+    fig = go.Figure(go.Bar(x=committee["committee_bucket"], y=committee["win_rate"], marker_color=ui.PALETTE[1],
+                           text=[f"{ui.pct(r)} (n={n})" for r, n in zip(committee["win_rate"], committee["deals"])],
+                           textposition="outside"))
+    fig.update_yaxes(tickformat=".0%")
+    return ui.figure_layout(fig, title)
+
+
+@remembered
+def people_funnel(stages: pd.DataFrame, title: str) -> go.Figure:
+    """People per lead stage (funnel.lead_funnel's frame: label, people), with the share kept from the stage before."""
+    fig = go.Figure(go.Funnel(y=stages["label"], x=stages["people"], textinfo="value+percent previous",
+                              marker={"color": ui.PALETTE[:5]}))
+    return ui.figure_layout(fig, title)
+
+
+@remembered
+def belief_gap(rows: pd.DataFrame, truth: float, title: str) -> go.Figure:
+    """Each role's mean answer (perception.perception_gap's rows for one question) against the measured
+    figure `truth` (NaN when the data cannot measure it: beliefs only, no line)."""
+    known = truth == truth
+    fig = go.Figure()
+    for row in rows.itertuples() if known else ():
+        fig.add_trace(go.Scatter(x=[truth, row.mean], y=[row.respondent_role] * 2, mode="lines",
+                                 line={"color": "#ADB5BD", "width": 3}, showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=rows["mean"], y=rows["respondent_role"], mode="markers+text", name="Believed (mean answer)",
+                             text=[f"{v:.0f}%" for v in rows["mean"]], textposition="top center",
+                             marker={"size": 14, "color": ui.PALETTE[1]},
+                             customdata=rows["respondents"], hovertemplate="%{y}: %{x:.0f}% (%{customdata} respondents)<extra></extra>"))
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    if known:
+        fig.add_vline(x=truth, line={"color": ui.PALETTE[0], "width": 3, "dash": "dash"},
+                      annotation_text=f"Data: {truth:.0f}%", annotation_position="top")
+    return ui.figure_layout(fig, title, height=80 + 60 * len(rows))
+
+
+@remembered
 def touch_timeline(touches: pd.DataFrame, title: str, *, created: dt.date | None = None,
                    closed: dt.date | None = None, weight_column: str | None = None) -> go.Figure:
     """One deal's touches in time, one row per channel, milestones drawn over them.

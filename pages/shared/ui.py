@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import os
 import pathlib
+import time
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -71,8 +72,10 @@ def sidebar_filters(con) -> Params | None:
     if as_of is None:
         st.session_state["params"] = None
         return None
+    from data_models.settings import get_settings
+    default = get_settings(con)   # the admin's workspace defaults (pages/admin/settings.py); the URL overrides them
     fy_month = st.sidebar.selectbox(
-        "Fiscal year starts in", range(1, 13), index=int(_query("fy", "1")) - 1,
+        "Fiscal year starts in", range(1, 13), index=int(_query("fy", str(default["fiscal_year_start_month"]))) - 1,
         format_func=lambda m: dt.date(2000, m, 1).strftime("%B"), key="f_fy",
     )
     preset = st.sidebar.selectbox("Period", periods.PRESETS, index=_choice("period", periods.PRESETS, "This quarter"),
@@ -94,15 +97,15 @@ def sidebar_filters(con) -> Params | None:
                                   key="f_region")
     models = tuple(m for m in ATTRIBUTION_MODELS if m != "custom")  # custom weights are set on the Attribution page
     model = st.sidebar.selectbox("Attribution model", models, format_func=MODEL_LABELS.get,
-                                 index=_choice("model", models, "w_shaped"), key="f_model")
+                                 index=_choice("model", models, default["attribution_model"]), key="f_model")
     sourced = st.sidebar.selectbox("Sourced definition", SOURCED_DEFINITIONS, format_func=SOURCED_LABELS.get,
-                                   index=_choice("sourced", SOURCED_DEFINITIONS, "lead_source"), key="f_sourced")
+                                   index=_choice("sourced", SOURCED_DEFINITIONS, default["sourced_definition"]), key="f_sourced")
     lookback = st.sidebar.slider("Lookback before deal creation (days)", 7, 365,
-                                 int(_query("lookback", "90")), step=1, key="f_lookback")
+                                 int(_query("lookback", str(default["lookback_days"]))), step=1, key="f_lookback")
     params = Params(
         start=start, end=end, as_of=as_of, segment=None if segment == "All" else segment,
         region=None if region == "All" else region, lookback_days=lookback, sourced_definition=sourced,
-        model=model, fiscal_year_start_month=fy_month,
+        model=model, fiscal_year_start_month=fy_month, currency=default["currency"],
     )
     st.sidebar.caption(f"Data as of {as_of:%b %d, %Y} · {periods.period_label(start, end, fy_month)}")
     _mirror_to_url(preset, params)
@@ -222,7 +225,9 @@ def table_with_download(frame, key: str, file_name: str, columns: dict[str, tupl
                 shown[c] = shown[c].astype(float)
         config = {c: _FORMATS[fmt](label) for c, (label, fmt) in columns.items() if c in shown.columns}
     st.dataframe(shown, width="stretch", hide_index=True, key=f"{key}_table", column_config=config)
-    st.download_button("Download CSV", safe_csv(frame), file_name=file_name, mime="text/csv", key=f"{key}_csv")
+    # the CSV is made when the button is clicked, not on every run of the page
+    st.download_button("Download CSV", lambda: safe_csv(frame), file_name=file_name, mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore")
 
 
 def replace_params(p: Params, **changes) -> Params:
@@ -243,25 +248,71 @@ def user_name() -> str:
 
 def data_changed() -> None:
     """After a commit or an undo: drop every cached figure so all pages read the new state."""
+    _versions.clear()
     st.cache_data.clear()
+    _deal_touches.clear()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=dt.timedelta(hours=1))
+def _deal_touches(path: str, version: int, basis: str, start: dt.date, end: dt.date, segment: str | None,
+                  region: str | None, lookback_days: int, today: dt.date):
+    """One load of the period's deal touches per filter set, shared read-only by every attribution-based
+    figure of every session (credit, model comparison, Markov, Shapley, ROI) until the data changes.
+    The key is every filter `attribution.load_deal_touches` reads, plus the database and its load version."""
+    from data_models import attribution
+
+    params = Params(start=start, end=end, as_of=today, segment=segment, region=region, lookback_days=lookback_days)
+    con = _shared_connection(path).cursor()
+    try:
+        return attribution.load_deal_touches(con, params, basis)
+    finally:
+        con.close()
+
+
+def _shared_loader(path: str, version: int):
+    def load(con, p: Params, basis: str):
+        return _deal_touches(path, version, basis, p.start, p.end, p.segment, p.region, int(p.lookback_days), p.today)
+    return load
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple):
     import importlib
 
+    from data_models import attribution
+
     function = getattr(importlib.import_module(module), name)
     con = _shared_connection(path).cursor()
     try:
-        return function(con, params, **dict(kwargs)) if params is not None else function(con, **dict(kwargs))
+        with attribution.shared_loads(_shared_loader(path, version)):
+            return function(con, params, **dict(kwargs)) if params is not None else function(con, **dict(kwargs))
     finally:
         con.close()
 
 
+# The load version of each database, read at most once a second: a page asks for a dozen or more
+# figures per run. Only this process writes the file (DuckDB lets one process open it for writing),
+# and every write it makes (loads, undo, forms, settings) calls data_changed(), which forgets it.
+_VERSION_TTL_S = 1.0
+_versions: dict[str, tuple[float, int]] = {}
+
+
+def load_version(path: str) -> int:
+    """The database's latest load id: part of every cached figure's key."""
+    now = time.monotonic()
+    known = _versions.get(path)
+    if known is not None and now - known[0] < _VERSION_TTL_S:
+        return known[1]
+    # our own fixed query on the session's cursor (no need for the viewer's read-only checks)
+    version = int(_session_cursor().execute("select coalesce(max(load_id), 0) from load_log").fetchone()[0])
+    _versions[path] = (now, version)
+    return version
+
+
 def metric(function, params: Params | None = None, **kwargs):
     """Call a metric function `(con, params, **kwargs)`, cached per filters until the data changes."""
-    version = connection().execute("select coalesce(max(load_id), 0) from load_log").fetchone()[0]
-    return _cached(db_path(), function.__module__, function.__name__, params, int(version),
+    path = db_path()
+    return _cached(path, function.__module__, function.__name__, params, load_version(path),
                    tuple(sorted(kwargs.items())))
 
 
