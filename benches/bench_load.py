@@ -4,9 +4,11 @@
 
 Writes a Segment-style pages.csv (deterministic: same rows for the same --rows), then times
   (a) raw:       DuckDB read_csv of the file into a plain table (no checks, no keys),
-  (b) validated: our load of the same bytes into a fresh database: parse (connectors.parse),
-                 Great Expectations suite web.page_views, then the one-transaction upsert into
-                 web_events with its primary key, undo keys, load log and archive.
+  (b) validated: our load of the same bytes into a fresh database: parse (connectors.parse; a
+                 file this large is read by DuckDB into a staging database and its page views
+                 are typed in SQL, see connectors/staging.py and web_sql.py), Great Expectations
+                 suite web.page_views (in batches), then the one-transaction upsert into
+                 web_events with its primary key, undo keys, load log, archive and model refresh.
 Prints both, the ratio b / a, and where the time of (b) goes. Target: ratio <= 2.
 """
 from __future__ import annotations

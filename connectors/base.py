@@ -74,17 +74,35 @@ class Problem:
 
 @dataclasses.dataclass
 class Parsed:
+    """One parsed export. Its rows are either a pandas frame or, for a large file read by DuckDB
+    (`staged`), a table in a private staging database; `frame` then builds the pandas frame only
+    when something asks for it, and `row_count` / `head` / `batches` read the staged table."""
+
     file_name: str
     kind: str                 # a key of KIND_TABLE
     layout: str               # e.g. "salesforce.opportunity", "hubspot.deals", "ga4.events"
-    frame: pd.DataFrame       # canonical columns of KIND_TABLE[kind] (no load_id) + ROW_COLUMN
+    frame: pd.DataFrame | None = dataclasses.field(repr=False)   # canonical columns (no load_id) + ROW_COLUMN
     problems: list[Problem] = dataclasses.field(default_factory=list)
     columns_seen: list[str] = dataclasses.field(default_factory=list)
     mapping: dict[str, str] = dataclasses.field(default_factory=dict)  # file column -> canonical column
+    staged: object | None = dataclasses.field(default=None, repr=False, compare=False)  # staging.StagedRows
+
+    def __post_init__(self):
+        if self._frame is not None:
+            self.staged = None          # a frame handed in (e.g. rows dropped on the Upload page) wins
+        elif self.staged is None:
+            raise ValueError("Parsed needs a frame or staged rows")
 
     @property
     def table(self) -> str:
         return KIND_TABLE[self.kind]
+
+    @property
+    def row_count(self) -> int:
+        return self.staged.count() if self._frame is None else len(self._frame)
+
+    def head(self, n: int) -> pd.DataFrame:
+        return self.staged.head(n) if self._frame is None else self._frame.head(n)
 
     @property
     def errors(self) -> list[Problem]:
@@ -93,6 +111,19 @@ class Parsed:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+
+def _get_frame(self: Parsed) -> pd.DataFrame:
+    if self._frame is None:
+        self._frame = self.staged.frame()
+    return self._frame
+
+
+def _set_frame(self: Parsed, value: pd.DataFrame | None) -> None:
+    self._frame = value
+
+
+Parsed.frame = property(_get_frame, _set_frame)   # lazy for staged rows; dataclass __init__ goes through it
 
 
 class ConnectorError(Exception):

@@ -19,7 +19,10 @@ import csv
 import dataclasses
 import gzip
 import io
+import mmap
 import re
+import shutil
+import tempfile
 import zipfile
 
 import numpy as np
@@ -88,8 +91,13 @@ def container_kind(data: bytes) -> str:
     return "text"
 
 
-def zip_members(file_name: str, data: bytes) -> list[tuple[str, bytes]]:
-    """(member name, bytes) of the data files in a zip, in name order; folders and OS clutter skipped."""
+def zip_members(file_name: str, data: bytes) -> list[tuple[str, bytes | mmap.mmap]]:
+    """(member name, contents) of the data files in a zip, in name order; folders and OS clutter skipped.
+
+    A large member is not read into memory: it is unpacked, a block at a time, to a temporary
+    file and handed on as a read-only memory map (which the staged reader reads like bytes)."""
+    from connectors import staging
+
     out = []
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         for info in sorted(zf.infolist(), key=lambda i: i.filename):
@@ -101,8 +109,19 @@ def zip_members(file_name: str, data: bytes) -> list[tuple[str, bytes]]:
                 raise ConnectorError([Problem(file_name, None, None, name, "file_too_large",
                                               f"{name} inside the zip is larger than 2 GB",
                                               "Split the export into smaller files")])
-            out.append((name, zf.read(info)))
+            if info.file_size >= max(staging.STREAM_MIN_BYTES, 1):
+                out.append((name, _unpacked(zf, info)))
+            else:
+                out.append((name, zf.read(info)))
     return out
+
+
+def _unpacked(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> mmap.mmap:
+    with tempfile.TemporaryFile(prefix="mvd-member-") as tmp:   # gone once closed; the map keeps the pages
+        with zf.open(info) as member:
+            shutil.copyfileobj(member, tmp, 1 << 20)
+        tmp.flush()
+        return mmap.mmap(tmp.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def gunzip(file_name: str, data: bytes) -> tuple[str, bytes]:
@@ -349,7 +368,14 @@ def read_text_table(file_name: str, data: bytes) -> Table:
 def _read_utf8(file_name: str, data: bytes) -> Table:
     """The fast path for UTF-8 (most exports): only the head and tail are decoded; the body goes to
     pyarrow as bytes, which checks the encoding as it reads."""
-    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    head, start, end, footer, encoding = _utf8_bounds(file_name, data)
+    return _table(file_name, head, data[start:end], encoding, footer)
+
+
+def _utf8_bounds(file_name: str, data) -> tuple[_Head, int, int, list[str], str]:
+    """(header, offset where the data rows start, offset where they end, footer rows, encoding) of
+    a UTF-8 file; raises _NotUtf8 for other encodings."""
+    bom = len(codecs.BOM_UTF8) if data[:3] == codecs.BOM_UTF8 else 0
     if not bom and (data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:4096]):
         raise _NotUtf8
     try:
@@ -364,14 +390,120 @@ def _read_utf8(file_name: str, data: bytes) -> Table:
         newline = data.find(b"\n", tail_start)
         tail_start = len(data) if newline < 0 else newline + 1
     try:
-        tail = data[tail_start:].decode("utf-8")
+        tail = bytes(data[tail_start:]).decode("utf-8")
     except UnicodeDecodeError:
         raise _NotUtf8 from None
     # an open quote before the tail would have to close inside it, so a tail without quotes starts outside
-    inside = '"' in tail and data.count(b'"', start, tail_start) % 2 == 1
+    inside = '"' in tail and _count_byte(data, b'"', start, tail_start) % 2 == 1
     cut, footer = _footer(tail, inside, head.delimiter, len(head.header))
     end = tail_start + len(tail[:cut].encode("utf-8"))
-    return _table(file_name, head, data[start:end], "utf-8-sig" if bom else "utf-8", footer)
+    return head, start, end, footer, "utf-8-sig" if bom else "utf-8"
+
+
+def _count_byte(data, byte: bytes, start: int, end: int) -> int:
+    """data.count(byte, start, end) for bytes and for memory maps (which have no count), 64 MB at a time."""
+    if isinstance(data, bytes):
+        return data.count(byte, start, end)
+    view, step, total = memoryview(data), 1 << 26, 0
+    for i in range(start, end, step):
+        total += bytes(view[i:min(i + step, end)]).count(byte)
+    view.release()
+    return total
+
+
+def _transcoded(data) -> tuple[mmap.mmap, str] | None:
+    """A UTF-16 / UTF-32 / Windows-1252 file as UTF-8, decoded 8 MB at a time into a temporary file
+    (handed on as a memory map), with the encoding `decode` would choose. None when a strict decode
+    fails: the in-memory reader then makes its best guess as before."""
+    sample = bytes(data[:4096])
+    encoding, skip, errors = None, 0, "strict"
+    for bom, name in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                      (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if sample.startswith(bom):
+            encoding, skip = name, len(bom)
+            break
+    if encoding is None and sample.count(b"\x00") > len(sample) // 4:
+        encoding = "utf-16-be" if sample[0::2].count(b"\x00") > sample[1::2].count(b"\x00") else "utf-16-le"
+        errors = "replace"                       # as decode(): UTF-16 without a BOM is read leniently
+    encoding = encoding or "cp1252"              # UTF-8 was ruled out by the caller
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    view = memoryview(data)
+    step = 1 << 23
+    with tempfile.TemporaryFile(prefix="mvd-utf8-") as tmp:
+        try:
+            for i in range(skip, len(data), step):
+                tmp.write(decoder.decode(view[i:i + step]).encode("utf-8"))
+            tmp.write(decoder.decode(b"", final=True).encode("utf-8"))
+        except UnicodeDecodeError:
+            return None
+        finally:
+            view.release()
+        tmp.flush()
+        if not tmp.tell():
+            return None
+        return mmap.mmap(tmp.fileno(), 0, access=mmap.ACCESS_READ), encoding
+
+
+@dataclasses.dataclass
+class StagedTable:
+    """A text table read by DuckDB into the `cells` table of a staging database (see connectors.staging)."""
+
+    file_name: str
+    columns: list[str]              # header cells as in the file (stripped, made unique)
+    cells: list[str]                # the staged column (c0, c1, ...) of each of `columns`
+    staging: object                 # staging.Staging
+    row_count: int
+    header_row: int
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    preamble: list[str] = dataclasses.field(default_factory=list)
+    footer: list[str] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+
+    @property
+    def decimal_comma(self) -> bool | None:
+        return True if self.delimiter == ";" else None
+
+
+def stage_text_table(file_name: str, data) -> StagedTable | None:
+    """A large plain UTF-8 delimited file (bytes or a memory map) read by DuckDB; None when the file
+    is small, not plain UTF-8 text, or shaped so that only the in-memory reader gets its lines right."""
+    from connectors import staging
+
+    if len(data) < staging.STREAM_MIN_BYTES or container_kind(bytes(data[:8192])) != "text" \
+            or not data[:65536].strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
+        return None
+    try:
+        head, start, end, footer, encoding = _utf8_bounds(file_name, data)
+    except _NotUtf8:
+        transcoded = _transcoded(data)
+        if transcoded is None:
+            return None
+        data, encoding = transcoded
+        try:
+            head, start, end, footer, _ = _utf8_bounds(file_name, data)
+        except _NotUtf8:
+            return None
+    width = len(head.header)
+    store = staging.Staging()
+    lines = _count_byte(data, b"\n", start, end) + (1 if end > start and data[end - 1:end] != b"\n" else 0)
+    count = staging.read_cells(store, memoryview(data)[start:end], lines, head.delimiter, width,
+                               head.header_row + 1)
+    if count is None:
+        store.close()
+        return None
+    names = header_names(head.header)
+    cells = [f"c{i}" for i in range(width)]
+    unnamed = [i for i, c in enumerate(names) if c == f"column_{i + 1}"]
+    if unnamed:
+        filled = store.con.execute("select " + ", ".join(f"count(*) filter (where trim(c{i}) <> '')"
+                                                         for i in unnamed) + " from cells").fetchall()[0]
+        empty = {i for i, n in zip(unnamed, filled) if not n}
+        names = [c for i, c in enumerate(names) if i not in empty]
+        cells = [c for i, c in enumerate(cells) if i not in empty]
+    return StagedTable(file_name=file_name, columns=names, cells=cells, staging=store, row_count=count,
+                       header_row=head.header_row, encoding=encoding, delimiter=head.delimiter,
+                       preamble=head.preamble, footer=footer)
 
 
 def _read_body(file_name: str, body: bytes, delimiter: str, width: int, header_row: int,

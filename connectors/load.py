@@ -129,10 +129,15 @@ class LoadReport:
         """The rows with errors, as in the parsed files, with the problems beside them (for a CSV download)."""
         parts = []
         for f in self.files:
-            if not f.bad_rows or f.parsed is None or ROW_COLUMN not in f.parsed.frame.columns:
+            if not f.bad_rows or f.parsed is None:
                 continue
-            frame = f.parsed.frame
-            picked = frame[frame[ROW_COLUMN].isin(list(f.bad_rows))].copy()
+            if f.parsed.staged is not None:    # a large staged file: fetch only the rejected rows
+                picked = f.parsed.staged.rows(sorted(f.bad_rows))
+            elif ROW_COLUMN not in f.parsed.frame.columns:
+                continue
+            else:
+                frame = f.parsed.frame
+                picked = frame[frame[ROW_COLUMN].isin(list(f.bad_rows))].copy()
             picked.insert(0, "problems", [" | ".join(f.bad_rows[int(r)]) for r in picked[ROW_COLUMN]])
             picked.insert(0, "row", picked.pop(ROW_COLUMN).astype("int64"))
             picked.insert(0, "file", f.name)
@@ -176,7 +181,7 @@ def _problem(file: str, rule: str, message: str, hint: str = "") -> Problem:
 def _check(parsed: Parsed, source: str, sha: str) -> FileReport:
     """Parser problems plus the kind's GX suite, as one report."""
     report = FileReport(name=parsed.file_name, kind=parsed.kind, layout=parsed.layout,
-                        rows_in_file=len(parsed.frame), source=source, sha256=sha, parsed=parsed)
+                        rows_in_file=parsed.row_count, source=source, sha256=sha, parsed=parsed)
     if parsed.kind not in KIND_TABLE:
         report.errors.append(_problem(parsed.file_name, "unknown_kind", f"'{parsed.kind}' is not a known export kind",
                                       "Choose one of: " + ", ".join(KIND_TABLE)))
@@ -272,6 +277,15 @@ def _incoming_frame(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return out
 
 
+def _register_incoming(con, parsed: Parsed, cols: list[str]) -> None:
+    """The incoming rows as the view _load_incoming: a large staged file streams from its staging
+    database batch by batch (an Arrow stream, scanned once); a small one is its pandas frame."""
+    if parsed.staged is not None:
+        con.register("_load_incoming", parsed.staged.record_batches(cols))
+    else:
+        con.register("_load_incoming", _incoming_frame(parsed.frame, cols))
+
+
 def _upsert(con, parsed: Parsed, load_id: int) -> tuple[int, int, int]:
     """Stage and classify the rows, then insert new keys and update changed rows.
 
@@ -279,7 +293,8 @@ def _upsert(con, parsed: Parsed, load_id: int) -> tuple[int, int, int]:
     inserted rows need no record there: they are the rows carrying this load_id that have none.
     """
     table = parsed.table
-    if table == "survey_responses" and "respondent_key" in parsed.frame.columns:
+    if table == "survey_responses" and "respondent_key" in (
+            parsed.staged.columns if parsed.staged is not None else parsed.frame.columns):
         from connectors.forms import anonymise_respondents
         frame = parsed.frame.copy()
         frame["respondent_key"] = anonymise_respondents(con, frame["respondent_key"])
@@ -288,7 +303,9 @@ def _upsert(con, parsed: Parsed, load_id: int) -> tuple[int, int, int]:
     keys = list(TABLE_KEYS[table])
     table_cols = _columns(con, table)
     types = dict(_column_types(con, table))
-    cols = [c for c in table_cols if c in parsed.frame.columns and c != "load_id"]
+    staged = parsed.staged
+    present = staged.columns if staged is not None else list(parsed.frame.columns)
+    cols = [c for c in table_cols if c in present and c != "load_id"]
     missing_keys = [k for k in keys if k not in cols]
     if missing_keys:
         raise ValueError(f"the key column(s) {', '.join(missing_keys)} of {table} are missing")
@@ -297,12 +314,21 @@ def _upsert(con, parsed: Parsed, load_id: int) -> tuple[int, int, int]:
     on = " and ".join(f"s.{k} = t.{k}" for k in keys)
     differs = " or ".join(f"s.{c} is distinct from t.{c}" for c in values) or "false"
 
+    casts = ", ".join(f"cast({c} as {types[c]}) as {c}" for c in cols)
+    if not con.execute(f"select count(*) from (select 1 from {table} limit 1)").fetchall()[0][0]:
+        # an empty table (a first load, e.g. a backfill): every row is new, so no classifying pass
+        _register_incoming(con, parsed, cols)
+        try:
+            con.execute(f"insert into {table} ({col_list}, load_id) select {casts}, ? from _load_incoming", [load_id])
+        finally:
+            con.unregister("_load_incoming")
+        return parsed.row_count, 0, 0
+
     # one pass over the incoming frame: cast to the canonical types (so the comparison is type for
     # type) and classify each row against the table
     _create_like(con, "_load_classified", table, cols, extra="_action varchar", temp=True)
-    con.register("_load_incoming", _incoming_frame(parsed.frame, cols))
+    _register_incoming(con, parsed, cols)
     try:
-        casts = ", ".join(f"cast({c} as {types[c]}) as {c}" for c in cols)
         con.execute(
             f"insert into _load_classified ({col_list}, _action)"
             f" select {', '.join('s.' + c for c in cols)},"

@@ -295,6 +295,11 @@ def _gx() -> dict[str, Any]:
         if not _GX:
             import great_expectations as gx
             from great_expectations.data_context.types.base import ProgressBarsConfig
+            from great_expectations.execution_engine import pandas_execution_engine
+
+            # GX fingerprints every batch by hashing all of its cells (a third of a large file's
+            # validation time); the fingerprint is an optional batch marker we never read
+            pandas_execution_engine.HASH_THRESHOLD = 0
 
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
@@ -347,11 +352,30 @@ def _raised(info: dict | None) -> bool:
     return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
 
 
+_UNIQUE = ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique")
+
+
+@dataclasses.dataclass
+class _Failures:
+    """One expectation's failing rows over all batches; values kept for the first rows only."""
+
+    rows: list[int] = dataclasses.field(default_factory=list)
+    values: dict[int, list[Any]] = dataclasses.field(default_factory=dict)
+    raised: bool = False
+    success: bool = True
+    count: int = 0
+
+
 def run_suite(parsed: Parsed) -> SuiteRun:
-    """Validate one parsed export against the suite of its kind."""
+    """Validate one parsed export against the suite of its kind.
+
+    A staged (large) file is validated batch by batch, only the columns the suite reads; the
+    uniqueness expectations, which need the whole file, are answered by DuckDB on the staged table.
+    Problems are reported as for one frame: at most MAX_PROBLEMS_PER_CHECK rows per expectation."""
     kind = parsed.kind
     checks = SUITES[kind]
-    frame = parsed.frame
+    staged = parsed.staged if parsed._frame is None else None
+    present = staged.columns if staged is not None else list(parsed.frame.columns)
     file_column = {canon: col for col, canon in (parsed.mapping or {}).items()}
 
     def shown_column(canon: str) -> str:
@@ -367,59 +391,50 @@ def run_suite(parsed: Parsed) -> SuiteRun:
         if severity == "error" and row is not None:
             bad_rows.setdefault(row, []).append(f"{column}: {text}")
 
-    # only the columns the suite reads (and the row number) go to GX: hashing and copying are per column
-    wanted = [c for c in dict.fromkeys(col for ch in checks for col in ch.columns) if c in frame.columns]
-    rows = frame[ROW_COLUMN] if ROW_COLUMN in frame.columns else pd.Series(range(2, len(frame) + 2))
-    data = {ROW_COLUMN: rows.to_numpy()}
+    wanted = [c for c in dict.fromkeys(col for ch in checks for col in ch.columns) if c in present]
     dates = {col for ch in checks for col in ch.date_columns}
-    for col in wanted:
-        series = frame[col].reset_index(drop=True)
-        if col in dates:
-            series, not_a_date = _to_naive_ns(series)
-            positions = not_a_date[not_a_date].index
-            for n, i in enumerate(positions):
-                row = int(data[ROW_COLUMN][i])
-                if n < MAX_PROBLEMS_PER_CHECK:
-                    add("{column} is not a date", "Use a date like 2026-03-31", row,
-                        shown_column(col), frame[col].iloc[i], "date_format", "error")
-                else:
-                    bad_rows.setdefault(row, []).append(f"{shown_column(col)}: not a date")
-            if len(positions) > MAX_PROBLEMS_PER_CHECK:
-                add(f"... and {len(positions) - MAX_PROBLEMS_PER_CHECK} more rows: {{column}} is not a date",
-                    "Use a date like 2026-03-31", None, shown_column(col), None, "date_format", "error")
-        elif isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_numeric_dtype(series) \
-                and not pd.api.types.is_bool_dtype(series):
-            series = series.astype("float64")   # nullable Int64/Float64 would take GX's row-by-row path
-        data[col] = series
     required = {ch.columns[0] for ch in checks if ch.expectation == "ExpectColumnToExist"}
-    for col in dict.fromkeys(c for ch in checks for c in ch.columns):
-        if col not in frame.columns and col not in required:
-            # an optional column the export does not carry: nothing to check, so all-null
-            data[col] = pd.Series(pd.NaT if col in dates else None, index=range(len(frame)),
-                                  dtype="datetime64[ns]" if col in dates else object)
-    gx_frame = pd.DataFrame(data)
-    by_row: list[pd.DataFrame] = []
+    missing = {c for ch in checks for c in ch.columns if c not in present and c in required}
+    failures = [_Failures() for _ in checks]
+    not_dates: dict[str, _Failures] = {col: _Failures() for col in wanted if col in dates}
+    skip = {i for i, ch in enumerate(checks) if ch.expectation in _UNIQUE} if staged is not None else set()
 
-    def original() -> pd.DataFrame:
-        """The parsed frame indexed by file row, for showing failing values; built on the first failure."""
-        if not by_row:
-            by_row.append(frame.set_index(rows.to_numpy()) if len(frame) else frame)
-        return by_row[0]
+    if staged is not None:   # in any order: failing rows are sorted, and their values fetched, at the end
+        # only the suite's few columns: batches can be larger than the builders' (GX costs per batch too)
+        from connectors.staging import BATCH_ROWS
+        frames = staged.batches([*wanted, ROW_COLUMN], size=4 * BATCH_ROWS, ordered=False)
+    else:
+        frames = [parsed.frame]
+    seen_batch = False
+    for frame in frames:
+        if seen_batch and not len(frame):
+            continue
+        seen_batch = True
+        _validate_frame(kind, checks, frame, wanted, dates, failures, not_dates, skip, staged is None)
+    if not seen_batch:
+        _validate_frame(kind, checks, staged.head(0), wanted, dates, failures, not_dates, skip, False)
+    if staged is not None:
+        for i in skip:
+            _unique_from_sql(staged, checks[i], failures[i])
+        _first_values(staged, [(f, checks[i].columns) for i, f in enumerate(failures) if i not in skip]
+                      + [(f, (col,)) for col, f in not_dates.items()])
 
-    g = _gx()
-    with _VALIDATE_LOCK:  # one GX context per process, and GX contexts are not thread-safe
-        batch = g["batch"].get_batch(batch_parameters={"dataframe": gx_frame})
-        outcome = batch.validate(
-            g["suites"][kind],
-            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_COLUMN]},
-        )
+    # values the suite could not read as dates (text left by the parser)
+    for col, f in not_dates.items():
+        for n, row in enumerate(f.rows):
+            if n < MAX_PROBLEMS_PER_CHECK:
+                add("{column} is not a date", "Use a date like 2026-03-31", row,
+                    shown_column(col), f.values[row][0], "date_format", "error")
+            else:
+                bad_rows.setdefault(row, []).append(f"{shown_column(col)}: not a date")
+        if len(f.rows) > MAX_PROBLEMS_PER_CHECK:
+            add(f"... and {len(f.rows) - MAX_PROBLEMS_PER_CHECK} more rows: {{column}} is not a date",
+                "Use a date like 2026-03-31", None, shown_column(col), None, "date_format", "error")
 
-    missing = {c for ch in checks for c in ch.columns if c not in gx_frame.columns}
     results: list[CheckResult] = []
-    for r in sorted(outcome.results, key=lambda r: r.expectation_config.meta["check"]):
-        check = checks[r.expectation_config.meta["check"]]
+    for check, f in zip(checks, failures):
         column = ",".join(check.columns)
-        if _raised(r.exception_info):
+        if f.raised:
             if missing & set(check.columns):
                 # the column is absent: its ExpectColumnToExist (if required) reports it once
                 results.append(CheckResult(check.rule, column, True, 0, check.severity))
@@ -428,21 +443,18 @@ def run_suite(parsed: Parsed) -> SuiteRun:
                 None, shown_column(check.columns[0]), None, check.rule, check.severity)
             results.append(CheckResult(check.rule, column, False, 0, check.severity))
             continue
-        res = r.result or {}
-        count = int(res.get("unexpected_count") or 0)
-        results.append(CheckResult(check.rule, column, bool(r.success), count, check.severity))
-        if r.success:
+        results.append(CheckResult(check.rule, column, f.success, f.count, check.severity))
+        if f.success:
             continue
         if check.expectation == "ExpectColumnToExist":
             add(check.message, check.hint, None, check.columns[0], None, check.rule, check.severity)
             continue
-        index_list = res.get("unexpected_index_list") or []
-        rows_failing = [int(item[ROW_COLUMN]) for item in index_list]
+        rows_failing = f.rows
         shown_col = shown_column(check.columns[0])
         duplicates_of: dict[Any, list[int]] = {}
-        if check.expectation in ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique"):
+        if check.expectation in _UNIQUE:
             for row in rows_failing:
-                duplicates_of.setdefault(tuple(original().at[row, c] for c in check.columns), []).append(row)
+                duplicates_of.setdefault(tuple(f.values[row]), []).append(row)
         for n, row in enumerate(rows_failing):
             if n >= MAX_PROBLEMS_PER_CHECK:
                 if check.severity == "error":
@@ -451,7 +463,7 @@ def run_suite(parsed: Parsed) -> SuiteRun:
                 add(f"... and {len(rows_failing) - n} more rows: " + check.message, check.hint, None,
                     shown_col, None, check.rule, check.severity)
                 break
-            values = [original().at[row, c] for c in check.columns]
+            values = f.values[row]
             if len(check.columns) == 1:
                 value: Any = values[0]
             else:
@@ -463,6 +475,124 @@ def run_suite(parsed: Parsed) -> SuiteRun:
                     message += " (also on row " + ", ".join(map(str, others[:5])) + ")"
             add(message, check.hint, row, shown_col, value, check.rule, check.severity)
     return SuiteRun(kind=kind, problems=problems, results=results, bad_rows=bad_rows)
+
+
+def _validate_frame(kind: str, checks: list[Check], frame: pd.DataFrame, wanted: list[str], dates: set[str],
+                    failures: list[_Failures], not_dates: dict[str, _Failures], skip: set[int],
+                    keep_values: bool) -> None:
+    """Run the suite on one frame (the whole file, or one batch of a staged file); failures are added up."""
+    rows = frame[ROW_COLUMN] if ROW_COLUMN in frame.columns else pd.Series(range(2, len(frame) + 2))
+    data = {ROW_COLUMN: rows.to_numpy()}
+    for col in wanted:
+        series = frame[col].reset_index(drop=True)
+        if col in dates:
+            series, not_a_date = _to_naive_ns(series)
+            for i in not_a_date[not_a_date].index:
+                row = int(data[ROW_COLUMN][i])
+                not_dates[col].rows.append(row)
+                if keep_values and len(not_dates[col].rows) <= MAX_PROBLEMS_PER_CHECK:
+                    not_dates[col].values[row] = [frame[col].iloc[i]]
+        elif isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_numeric_dtype(series) \
+                and not pd.api.types.is_bool_dtype(series):
+            series = series.astype("float64")   # nullable Int64/Float64 would take GX's row-by-row path
+        data[col] = series
+    required = {ch.columns[0] for ch in checks if ch.expectation == "ExpectColumnToExist"}
+    for col in dict.fromkeys(c for ch in checks for c in ch.columns):
+        if col not in frame.columns and col not in required:
+            # an optional column the export does not carry: nothing to check, so all-null
+            data[col] = pd.Series(pd.NaT if col in dates else None, index=range(len(frame)),
+                                  dtype="datetime64[ns]" if col in dates else object)
+    gx_frame = pd.DataFrame(data)
+    _spare_pair_rows(checks, gx_frame)
+    by_row: list[pd.DataFrame] = []
+
+    def original() -> pd.DataFrame:
+        """The frame indexed by file row, for showing failing values; built on the first failure."""
+        if not by_row:
+            by_row.append(frame.set_index(rows.to_numpy()) if len(frame) else frame)
+        return by_row[0]
+
+    g = _gx()
+    with _VALIDATE_LOCK:  # one GX context per process, and GX contexts are not thread-safe
+        batch = g["batch"].get_batch(batch_parameters={"dataframe": gx_frame})
+        outcome = batch.validate(
+            g["suites"][kind],
+            result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_COLUMN]},
+        )
+    for r in outcome.results:
+        i = r.expectation_config.meta["check"]
+        if i in skip:
+            continue
+        check, f = checks[i], failures[i]
+        if _raised(r.exception_info):
+            f.raised = True
+            continue
+        res = r.result or {}
+        f.count += int(res.get("unexpected_count") or 0)
+        if r.success:
+            continue
+        f.success = False
+        for item in res.get("unexpected_index_list") or []:
+            row = int(item[ROW_COLUMN])
+            f.rows.append(row)
+            if keep_values and (len(f.values) < MAX_PROBLEMS_PER_CHECK or check.expectation in _UNIQUE):
+                f.values[row] = [original().at[row, c] for c in check.columns]
+
+
+def _spare_pair_rows(checks: list[Check], gx_frame: pd.DataFrame) -> None:
+    """GX checks a pair of columns against a set of allowed pairs one row at a time (iterrows: about
+    50 us a row). Rows whose pair is allowed cannot fail, and a missing value makes GX skip the row
+    (ignore_row_if), so those rows are blanked first: GX then loops over the failing rows only, with
+    the same failing rows and count. Only done for columns no other expectation reads."""
+    for check in checks:
+        k = check.kwargs
+        if check.expectation != "ExpectColumnPairValuesToBeInSet" \
+                or k.get("ignore_row_if") != "either_value_is_missing":
+            continue
+        a, b = k["column_A"], k["column_B"]
+        if a not in gx_frame.columns or b not in gx_frame.columns or any(
+                other is not check and {a, b} & set(other.columns) for other in checks):
+            continue
+        allowed = pd.Series(False, index=gx_frame.index)
+        for x, y in k["value_pairs_set"]:
+            allowed |= ((gx_frame[a] == x) & (gx_frame[b] == y)).fillna(False).astype(bool)
+        if allowed.any():
+            for col in (a, b):
+                column = gx_frame[col].astype(object)
+                column[allowed.to_numpy()] = None
+                gx_frame[col] = column
+
+
+def _first_values(staged, failures: list[tuple[_Failures, tuple[str, ...]]]) -> None:
+    """Failing rows in file order, with the values of the first MAX_PROBLEMS_PER_CHECK (those shown)."""
+    wanted: set[int] = set()
+    for f, _ in failures:
+        f.rows.sort()
+        wanted.update(f.rows[:MAX_PROBLEMS_PER_CHECK])
+    if not wanted:
+        return
+    shown = staged.rows(sorted(wanted)).set_index(ROW_COLUMN, drop=False)
+    for f, columns in failures:
+        for row in f.rows[:MAX_PROBLEMS_PER_CHECK]:
+            f.values[row] = [shown.at[row, c] if c in shown.columns else None for c in columns]
+
+
+def _unique_from_sql(staged, check: Check, f: _Failures) -> None:
+    """Rows whose key value appears more than once in the whole staged file (as GX reports them)."""
+    cols = list(check.columns)
+    if any(c not in staged.columns for c in cols):
+        f.raised = True
+        return
+    on = " and ".join(f"c.{k} = d.{k}" for k in cols)
+    found = staged.query(
+        f"select c.{ROW_COLUMN}, {', '.join('c.' + k for k in cols)} from canonical c join"
+        f" (select {', '.join(cols)} from canonical where {' and '.join(k + ' is not null' for k in cols)}"
+        f" group by all having count(*) > 1) d on {on} order by c.{ROW_COLUMN}")
+    f.count = len(found)
+    f.success = not found
+    for row, *values in found:
+        f.rows.append(int(row))
+        f.values[int(row)] = values
 
 
 def validate(parsed: Parsed) -> list[Problem]:

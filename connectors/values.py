@@ -119,8 +119,20 @@ def _decimal_separator(core: pd.Series, decimal_comma: bool | None) -> str:
     return "."
 
 
-def parse_numbers(raw: pd.Series, decimal_comma: bool | None = None) -> tuple[pd.Series, pd.Series]:
-    """Amount-like text ("$1,234.50", "€ 1.234,50", "(1,234.00)", "1 234,5") -> float64; bad mask."""
+def number_separator(values: pd.Series, decimal_comma: bool | None = None) -> str:
+    """The decimal separator parse_numbers would choose for a column with these (distinct) values."""
+    s = clean(values)
+    s = s.mask(s.str.lower().isin(_NULL_WORDS)).dropna()
+    valid = s.str.fullmatch(_AMOUNT_RE.pattern).fillna(False).astype(bool)
+    return _decimal_separator(s[valid].str.replace(r"[^0-9.,]", "", regex=True), decimal_comma)
+
+
+def parse_numbers(raw: pd.Series, decimal_comma: bool | None = None,
+                  separator: str | None = None) -> tuple[pd.Series, pd.Series]:
+    """Amount-like text ("$1,234.50", "€ 1.234,50", "(1,234.00)", "1 234,5") -> float64; bad mask.
+
+    The decimal separator is decided from the column's values unless `separator` says it (a large
+    file read in batches decides it once, from the whole column)."""
     s = clean(raw)
     lowered = s.str.lower()
     s = s.mask(lowered.isin(_NULL_WORDS))
@@ -131,7 +143,7 @@ def parse_numbers(raw: pd.Series, decimal_comma: bool | None = None) -> tuple[pd
         valid = u.str.fullmatch(_AMOUNT_RE.pattern)
         negative = u.str.contains(r"^\(.*\)$") | u.str.contains(r"^[^\d]*[-\u2212]") | u.str.contains(r"[-\u2212]\s*\)?$")
         core = u.str.replace(r"[^0-9.,]", "", regex=True)
-        sep = _decimal_separator(core[valid], decimal_comma)
+        sep = separator or _decimal_separator(core[valid], decimal_comma)
         if sep == ",":
             core = core.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         else:
@@ -145,9 +157,10 @@ def parse_numbers(raw: pd.Series, decimal_comma: bool | None = None) -> tuple[pd
     return values, bad
 
 
-def parse_amounts(raw: pd.Series, decimal_comma: bool | None = None) -> tuple[pd.Series, pd.Series]:
+def parse_amounts(raw: pd.Series, decimal_comma: bool | None = None,
+                  separator: str | None = None) -> tuple[pd.Series, pd.Series]:
     """Money as float64 rounded to cents (decimal(18, 2) compatible)."""
-    values, bad = parse_numbers(raw, decimal_comma)
+    values, bad = parse_numbers(raw, decimal_comma, separator)
     return values.round(2), bad
 
 
@@ -381,6 +394,11 @@ class FieldReader:
         self.decimal_comma = decimal_comma
         self.dayfirst = dayfirst
         self.problems: list[Problem] = []
+        # a file read in batches: decisions taken once from whole columns (field -> separator / dayfirst),
+        # and which fields the builder read as numbers or dates (to take those decisions)
+        self.pins: dict[tuple[str, str], object] = {}
+        self.typed: dict[str, str] = {}
+        self.checked: list[tuple] = []   # (rule, column, severity) of every report() call, in order
 
     def subset(self, keep: pd.Series) -> None:
         """Keep only some rows (e.g. page views among all events); index labels stay the file's."""
@@ -419,6 +437,7 @@ class FieldReader:
     def report(self, bad: pd.Series, field: str, rule: str, message: str, hint: str,
                severity: str = "error", values: pd.Series | None = None) -> None:
         """One problem per bad row (up to MAX_PROBLEMS_PER_COLUMN), then one summary."""
+        self.checked.append((rule, self.column(field), severity))
         bad = bad.fillna(False).to_numpy(dtype=bool)
         count = int(bad.sum())
         if not count:
@@ -445,7 +464,8 @@ class FieldReader:
     def amount(self, field: str) -> pd.Series:
         if not self.has(field):
             return pd.Series(np.nan, index=self.index, dtype="float64")
-        values, bad = parse_amounts(self.frame[field], self.decimal_comma)
+        self.typed[field] = "number"
+        values, bad = parse_amounts(self.frame[field], self.decimal_comma, self.pins.get(("separator", field)))
         self.report(bad, field, "amount_format", "not an amount",
                     "Use a number such as 1234.50 (currency symbols and thousands separators are fine)")
         return values
@@ -453,7 +473,8 @@ class FieldReader:
     def number(self, field: str) -> pd.Series:
         if not self.has(field):
             return pd.Series(np.nan, index=self.index, dtype="float64")
-        values, bad = parse_numbers(self.frame[field], self.decimal_comma)
+        self.typed[field] = "number"
+        values, bad = parse_numbers(self.frame[field], self.decimal_comma, self.pins.get(("separator", field)))
         self.report(bad, field, "number_format", "not a number", "Use a plain number such as 12.5")
         return values
 
@@ -475,13 +496,15 @@ class FieldReader:
         """Naive UTC datetime64[us]."""
         if not self.has(field):
             return pd.Series(pd.NaT, index=self.index, dtype="datetime64[us]")
-        values, bad, note = parse_datetimes(self.frame[field], self.dayfirst)
+        self.typed[field] = "date"
+        pinned = self.pins.get(("dayfirst", field))
+        values, bad, note = parse_datetimes(self.frame[field], self.dayfirst if pinned is None else pinned)
         if note and self.file_dayfirst() is not None:
             # undecidable on its own, but another date column of the same file shows the order
             values, bad, note = parse_datetimes(self.frame[field], self.file_dayfirst())
         self.report(bad, field, "date_format", "not a date or time we can read",
                     "Use a date like 2025-03-31 or 3/31/2025 (times like 2025-03-31T14:05:00Z are fine)")
-        if note:
+        if note or self.pins.get(("date_note", field)):
             self.warn(f"dates in column '{self.column(field)}' could be month/day or day/month "
                       "(no day above 12); read them as month/day (US)", "date_order", self.column(field),
                       "If they are day/month, export them as YYYY-MM-DD or include a date after the 12th")
