@@ -33,3 +33,23 @@ def test_small_preview_is_kept_whole():
     frame = report.files[0].parsed.frame
     upload_flow._keep_only_what_is_shown(report)
     assert report.files[0].parsed.frame is frame
+
+
+def test_staged_file_keeps_first_rows_and_bad_rows_without_building_the_whole_frame(monkeypatch):
+    # the same 30 rows read by DuckDB (as a large file is): the preview fetches lines 2..21 and 27 only
+    from connectors import staging
+
+    monkeypatch.setattr(staging, "STREAM_MIN_BYTES", 0)
+    text = HEADER + "".join(_row(n, "someday" if n == 26 else "2026-12-15") for n in range(1, 31))
+    report = load_files(db.connect(":memory:"), [("Opportunity.csv", text.encode())], dry_run=True)
+    parsed = report.files[0].parsed
+    assert parsed.staged is not None and parsed._frame is None
+    before = report.rejected_rows()
+    upload_flow._keep_only_what_is_shown(report)
+    kept = report.files[0].parsed
+    assert kept.staged is None                      # the staging database is let go
+    assert kept.frame[ROW_COLUMN].tolist() == list(range(2, 22)) + [27]
+    assert kept.head(3)["opportunity_id"].tolist() == ["X1", "X2", "X3"]
+    after = report.rejected_rows()
+    assert after[["file", "row"]].values.tolist() == [["Opportunity.csv", 27]]
+    assert after["problems"].tolist() == before["problems"].tolist()

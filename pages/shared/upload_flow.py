@@ -173,8 +173,17 @@ PREVIEW_ROWS = 20
 def _keep_only_what_is_shown(report) -> None:
     """The preview stays in the session between reruns: keep its first rows and the rows with errors, not the file."""
     for f in report.files:
-        frame = f.parsed.frame if f.parsed is not None else None
-        if frame is None or len(frame) <= PREVIEW_ROWS or ROW_COLUMN not in frame.columns:
+        if f.parsed is None:
+            continue
+        if f.parsed.staged is not None:
+            # a large file read by DuckDB: fetch the first rows and the failing ones, never the whole file,
+            # and let its staging database go (a frame handed to Parsed replaces the staged rows)
+            shown = pd.concat([f.parsed.head(PREVIEW_ROWS), f.parsed.staged.rows(sorted(f.bad_rows))])
+            shown = shown.drop_duplicates(subset=[ROW_COLUMN]).sort_values(ROW_COLUMN, kind="stable")
+            f.parsed = dataclasses.replace(f.parsed, frame=shown.reset_index(drop=True), staged=None)
+            continue
+        frame = f.parsed.frame
+        if len(frame) <= PREVIEW_ROWS or ROW_COLUMN not in frame.columns:
             continue
         keep = frame[ROW_COLUMN].isin(list(f.bad_rows))
         keep.iloc[:PREVIEW_ROWS] = True
@@ -213,9 +222,9 @@ def _file_panel(f, choice=None) -> None:
                                "problem": p.message, "what to do": p.hint} for p in f.errors]).astype(str),
                 hide_index=True, width="stretch",
             )
-        if f.parsed is not None and len(f.parsed.frame):
+        if f.parsed is not None and f.parsed.row_count:
             with st.expander("Preview: the first rows as they will be loaded"):
-                st.dataframe(f.parsed.frame.head(PREVIEW_ROWS), hide_index=True, width="stretch")
+                st.dataframe(f.parsed.head(PREVIEW_ROWS), hide_index=True, width="stretch")
 
 
 # ---- the mapping editor ------------------------------------------------------------------------
