@@ -8,7 +8,11 @@ so a second run skips the build (--rebuild forces it).
 
 For each page in pages.PAGE_TABLE:
   cold: a fresh `streamlit run` server, first visit of the page (nothing cached, modules not imported);
-  warm: later visits of the same URL with the same filters on that server (best of --warm).
+  warm: later visits of the same URL with the same filters on that server (best of --warm); each is a
+        full page load (the browser fetches and starts Streamlit's front end again);
+  in-app: from the baseline page, a click on the page's link in the sidebar, as a viewer moves
+        between pages (no page load: the front end asks the server for the new page over its
+        websocket); best of --warm, on the warm server.
 Render time = from navigation start until the script run has finished, the main area shows content,
 every Plotly chart has drawn and nothing is loading (the browser's own clock). The baseline is the
 trivial Templates page, measured the same way in the same run; each page is printed as a ratio of it.
@@ -106,6 +110,24 @@ def render(page, url: str, settle_ms: int, timeout_ms: int) -> float:
     return page.evaluate("() => window.__benchDoneAt") / 1000
 
 
+def render_in_app(page, base: str, script: str, settle_ms: int, timeout_ms: int) -> float:
+    """Seconds from a click on script's sidebar link (on the baseline page) until done, on the browser's clock."""
+    page.goto(f"{base}/{url_path(BASELINE_PAGE)}", wait_until="commit", timeout=timeout_ms)
+    page.wait_for_function(IDLE_PROBE % settle_ms, timeout=timeout_ms, polling=20)
+    before = page.inner_text('[data-testid="stMain"] h1')
+    # by its label: the default page's link ends in "/", not in its path
+    title = next(t for _, s, t, _ in PAGE_TABLE if s == script)
+    link = page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first
+    started = page.evaluate("() => { window.__benchDoneAt = null; return performance.now(); }")
+    link.click()
+    # done as for a page load, and the main area's title is no longer the baseline page's
+    page.wait_for_function(
+        "(before) => { const h = document.querySelector('[data-testid=\"stMain\"] h1');"
+        " return h && h.innerText !== before && (" + IDLE_PROBE % settle_ms + ")(); }",
+        arg=before, timeout=timeout_ms, polling=20)
+    return (page.evaluate("() => window.__benchDoneAt") - started) / 1000
+
+
 def server_pid(base: str) -> int | None:
     """The pid of the `cli.py serve` process listening on base's port (tests/browser.py does not expose it)."""
     port = base.rsplit(":", 1)[1].encode()
@@ -132,7 +154,8 @@ def cpu_seconds(pid: int | None) -> float:
 def measure_page(script: str, db_path: pathlib.Path, warm: int, settle_ms: int, timeout_ms: int) -> dict:
     from tests.browser import browser_page, page_errors, streamlit_server
 
-    result = {"script": script, "cold": None, "warm": None, "cold_cpu": None, "warm_cpu": None, "errors": []}
+    result = {"script": script, "cold": None, "warm": None, "cold_cpu": None, "warm_cpu": None, "in_app": None,
+              "errors": []}
     with streamlit_server(db_path, timeout=120) as base, browser_page() as page:
         url = f"{base}/{url_path(script)}"
         pid = server_pid(base)
@@ -148,6 +171,8 @@ def measure_page(script: str, db_path: pathlib.Path, warm: int, settle_ms: int, 
                 cpus.append(cpu_seconds(pid) - before)
             result["warm"] = min(times)
             result["warm_cpu"] = sorted(cpus)[len(cpus) // 2]
+            if script != BASELINE_PAGE:
+                result["in_app"] = min(render_in_app(page, base, script, settle_ms, timeout_ms) for _ in range(warm))
         except Exception as exc:  # a page that never settles is reported, not hidden
             result["errors"].append(f"{exc.__class__.__name__}: {str(exc).splitlines()[0]}")
     return result
@@ -200,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"baseline page {BASELINE_PAGE} did not render: {base['errors']}")
         return 1
     print(f"\nbaseline ({titles[BASELINE_PAGE]}): cold {base['cold']:.2f} s, warm {base['warm']:.2f} s")
-    print(f"{'page':22} {'cold s':>7} {'x base':>7} {'warm s':>7} {'x base':>7} {'cpu cold':>8} {'cpu warm':>8}  "
-          f"targets (cold<={COLD_TARGET_S:g}s, warm<={WARM_TARGET_S:g}s)")
+    print(f"{'page':22} {'cold s':>7} {'x base':>7} {'warm s':>7} {'x base':>7} {'in-app s':>8} {'cpu cold':>8} "
+          f"{'cpu warm':>8}  targets (cold<={COLD_TARGET_S:g}s, warm<={WARM_TARGET_S:g}s)")
     failed = 0
     for r in results:
         title = titles[r["script"]]
@@ -217,8 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         note = ", ".join(verdict) or "ok"
         if r["errors"]:
             note += f"; page shows an error: {r['errors'][0][:80]}"
+        in_app = f"{r['in_app']:8.2f}" if r["in_app"] is not None else f"{'-':>8}"
         print(f"{title:22} {r['cold']:7.2f} {r['cold'] / base['cold']:6.1f}x {r['warm']:7.2f} "
-              f"{r['warm'] / base['warm']:6.1f}x {r['cold_cpu']:8.2f} {r['warm_cpu']:8.2f}  {note}")
+              f"{r['warm'] / base['warm']:6.1f}x {in_app} {r['cold_cpu']:8.2f} {r['warm_cpu']:8.2f}  {note}")
     print(f"bench_pages: machine at end: {machine()}")
     return 1 if failed else 0
 
