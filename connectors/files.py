@@ -3,7 +3,8 @@
 Handles what tools and spreadsheets really write: UTF-8 with or without BOM, UTF-16 (Excel
 "Unicode text", Google Ads), Windows-1252, comma / semicolon / tab / pipe delimiters,
 quoted fields with embedded newlines, CRLF, title rows above the header ("preamble"),
-footer and total rows below the data, .xlsx workbooks, and .zip / .gz containers.
+footer and total rows below the data, .xlsx workbooks, .zip / .gz containers, and Parquet
+files (read by DuckDB into a staging database, see `stage_parquet_table`).
 
 Preamble and footer are found on the first and last few kilobytes of text; the body is
 handed to pyarrow's multi-threaded CSV reader as all-text columns. Only when that reader
@@ -20,6 +21,7 @@ import dataclasses
 import gzip
 import io
 import mmap
+import os
 import re
 import shutil
 import tempfile
@@ -76,7 +78,9 @@ class Table:
 # ---- containers -----------------------------------------------------------------------------------
 
 def container_kind(data: bytes) -> str:
-    """'zip', 'xlsx', 'gzip', 'xls' (old binary Excel) or 'text'."""
+    """'zip', 'xlsx', 'gzip', 'xls' (old binary Excel), 'parquet' or 'text'."""
+    if data[:4] == b"PAR1":
+        return "parquet"
     if data[:4] == b"PK\x03\x04":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -504,6 +508,38 @@ def stage_text_table(file_name: str, data) -> StagedTable | None:
     return StagedTable(file_name=file_name, columns=names, cells=cells, staging=store, row_count=count,
                        header_row=head.header_row, encoding=encoding, delimiter=head.delimiter,
                        preamble=head.preamble, footer=footer)
+
+
+def stage_parquet_table(file_name: str, data) -> StagedTable:
+    """A Parquet file (bytes or a memory map) read by DuckDB into the `cells` of a staging database.
+
+    Columns are the file's columns with STRUCTs flattened to "parent.child" (GA4's BigQuery export
+    gives traffic_source.source, .medium, .name), so the same layouts match as for a CSV; values are
+    text as a CSV would hold them (see staging.read_parquet_cells). Row numbers are record ordinals:
+    "row 3" is the file's third record."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    from connectors import staging
+
+    store = staging.Staging()
+    path = store.path("data.parquet")
+    with open(path, "wb") as f:
+        f.write(data)
+    try:
+        columns = staging.parquet_columns(pq.read_schema(path))
+        count = staging.read_parquet_cells(store, path, columns)
+    except (pa.ArrowException, duckdb.Error, OSError) as exc:
+        store.close()
+        raise ConnectorError([Problem(file_name, None, None, None, "unreadable_parquet",
+                                      f"could not read the Parquet file ({str(exc).splitlines()[0][:200]})",
+                                      "Export the table again, or as CSV")]) from None
+    finally:
+        if os.path.exists(path):
+            os.unlink(path)
+    names = header_names([name for name, _, _ in columns])
+    return StagedTable(file_name=file_name, columns=names, cells=[f"c{i}" for i in range(len(columns))],
+                       staging=store, row_count=count, header_row=0, encoding="parquet")
 
 
 def _read_body(file_name: str, body: bytes, delimiter: str, width: int, header_row: int,

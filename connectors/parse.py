@@ -55,6 +55,8 @@ def parse_file(file_name: str, data: bytes, kind: str | None = None,
     if container == "gzip":
         inner, blob = files.gunzip(file_name, data)
         return parse_file(inner, blob, kind, mapping)
+    if container == "parquet":
+        return [parse_staged(files.stage_parquet_table(file_name, data), kind, mapping)]
     staged = files.stage_text_table(file_name, data)
     if staged is not None:
         return [parse_staged(staged, kind, mapping)]

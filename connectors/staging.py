@@ -16,6 +16,10 @@ in pandas, and `Parsed.frame` is only built if a caller asks for it.
 Anything unusual (a quoted value spanning lines, blank lines inside the data, a row wider than
 the header, bytes that do not decode) sends the file back to the in-memory reader, which reports
 exact line numbers; so the fast path never has to guess a row number.
+
+A Parquet file (GA4's BigQuery export, a warehouse table) always takes this path: DuckDB's
+`read_parquet` fills `cells` with its records as text (STRUCT columns flattened to "parent.child",
+see `read_parquet_cells`), and `_row` is the record's ordinal, 1-based: "row 3" is the third record.
 """
 from __future__ import annotations
 
@@ -200,3 +204,88 @@ def _to_pandas(table: pa.Table) -> pd.DataFrame:
         elif pa.types.is_boolean(field.type):
             frame[name] = frame[name].astype("boolean")
     return frame
+
+
+# ---- Parquet ------------------------------------------------------------------------------------
+# GA4's BigQuery export keeps the page URL and referrer in event_params (a list of key / typed
+# value pairs); these keys become columns "event_params.<key>" unless the file has them at the top
+EVENT_PARAM_KEYS = ("page_location", "page_referrer")
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _text_of_param_value(value: str, value_type: pa.StructType) -> str:
+    """A GA4 event parameter's value (struct of string_value, int_value, float_value, double_value) as text."""
+    names = [f.name for f in value_type]
+    ordered = [n for n in ("string_value", "int_value", "float_value", "double_value") if n in names]
+    ordered += [n for n in names if n not in ordered]
+    return "coalesce(" + ", ".join(f"cast(struct_extract({value}, {_str(n)}) as varchar)" for n in ordered) + ")"
+
+
+def _event_params(field: pa.Field) -> pa.StructType | None:
+    """The value struct type when `field` has GA4's event_params shape (list of struct(key, value struct))."""
+    if not (pa.types.is_list(field.type) or pa.types.is_large_list(field.type)):
+        return None
+    item = field.type.value_type
+    if not pa.types.is_struct(item) or item.get_field_index("key") < 0 or item.get_field_index("value") < 0:
+        return None
+    value = item.field("value").type
+    return value if pa.types.is_struct(value) else None
+
+
+def parquet_columns(schema: pa.Schema) -> list[tuple[str, str, bool]]:
+    """(column name, SQL expression over read_parquet's row, nested?) for every column of a Parquet
+    file: STRUCT columns flattened to "parent.child" (recursively, as GA4's traffic_source.source),
+    lists and maps kept whole (`nested`: their text is only worked out if a layout reads them), and
+    GA4's event_params keys EVENT_PARAM_KEYS taken out as "event_params.<key>"."""
+    out: list[tuple[str, str, bool]] = []
+    top = {f.name for f in schema}
+
+    def walk(name: str, expression: str, field_type: pa.DataType) -> None:
+        if pa.types.is_struct(field_type):
+            for child in field_type:
+                walk(f"{name}.{child.name}", f"struct_extract({expression}, {_str(child.name)})", child.type)
+            return
+        nested = pa.types.is_list(field_type) or pa.types.is_large_list(field_type) \
+            or pa.types.is_fixed_size_list(field_type) or pa.types.is_map(field_type)
+        out.append((name, expression, nested))
+
+    for field in schema:
+        walk(field.name, _ident(field.name), field.type)
+        value_type = _event_params(field)
+        if value_type is not None:
+            for key in EVENT_PARAM_KEYS:
+                if key in top:
+                    continue
+                found = f"list_filter({_ident(field.name)}, lambda p: p.key = {_str(key)})[1].value"
+                out.append((f"{field.name}.{key}", _text_of_param_value(found, value_type), False))
+    return out
+
+
+def read_parquet_cells(staging: Staging, path: str, columns: list[tuple[str, str, bool]]) -> int:
+    """The records of a Parquet file as the view `cells` (columns _row, c0 .. c{n-1}), text as the CSV
+    reader gives it: values cast to text (event_timestamp 1731234567890123, a date 2025-03-04, a time
+    2025-03-04 10:22:11.5, +00 for UTC times), NULL as ''. `_row` is the record's ordinal in the file,
+    1-based, so "row 3" in a message is the third record (there is no header line to count). Records
+    with every value empty are left out, as blank lines are in a CSV. Returns the row count."""
+    con = staging.con
+    con.execute("set TimeZone = 'UTC'")
+    # nested values stay typed until something reads them; every other value is text from here on
+    flat = [f"{expression} as r{i}" if nested else f"cast({expression} as varchar) as c{i}"
+            for i, (_, expression, nested) in enumerate(columns)]
+    con.execute(f"create or replace table _read as select file_row_number + 1 as {ROW_COLUMN}"
+                + "".join(", " + f for f in flat) + " from read_parquet(?, file_row_number = true)", [path])
+    cells = []
+    blank = []
+    for i, (_, _, nested) in enumerate(columns):
+        cells.append(f"coalesce(cast(r{i} as varchar), '') as c{i}" if nested else f"coalesce(c{i}, '') as c{i}")
+        blank.append(f"(r{i} is null or cardinality(r{i}) = 0)" if nested else f"trim(coalesce(c{i}, '')) = ''")
+    con.execute(f"create or replace view cells as select {ROW_COLUMN}" + "".join(", " + c for c in cells)
+                + f" from _read where not ({' and '.join(blank) or 'false'})")
+    return con.execute("select count(*) from cells").fetchall()[0][0]

@@ -129,6 +129,8 @@ _GA4_IGNORED = (
     "geo.city", "event_bundle_sequence_id", "event_server_timestamp_offset", "event_previous_timestamp",
     "user_first_touch_timestamp", "privacy_info.analytics_storage", "is_active_user", "batch_event_index",
     "event_value_in_usd", "session_engaged", "entrances", "items", "ecommerce", "collected_traffic_source",
+    # BigQuery export (Parquet): the nested lists; page_location / page_referrer are read from event_params
+    "event_params", "user_properties", "event_dimensions",
 )
 _SEGMENT_IGNORED = (
     "name", "path", "title", "search", "context_page_path", "context_page_title", "context_page_search",
@@ -141,6 +143,7 @@ LAYOUTS = [
     Layout("ga4.events", "web.page_views", "ga4", {
         "event_date": "event_date", "event_timestamp": "timestamp_micros", "event_name": "event_name",
         "user_pseudo_id": "visitor_id", "user_id": "user_id", "page_location": "url", "page_referrer": "referrer",
+        "event_params.page_location": "url", "event_params.page_referrer": "referrer",
         "traffic_source.source": "utm_source", "traffic_source.medium": "utm_medium",
         "traffic_source.name": "utm_campaign", "hostname": "hostname",
         **{c: "" for c in _GA4_IGNORED},

@@ -29,7 +29,7 @@ class DemoSettings:
     scale: float = 1.0
     as_of: dt.date = DEFAULT_AS_OF
     # the committed set keeps every identified visitor's journey but only part of the
-    # never-identified traffic, so web/ga4_events.zip stays a few MB (see demo/README.md)
+    # never-identified traffic, so web/ga4_events.parquet stays a few MB (see demo/README.md)
     anonymous_traffic: float = 0.3
     alt_scale: float = 0.02
 
@@ -42,13 +42,13 @@ EXPORT_FILES = (
     "salesforce/data_export.zip",
     "salesforce/campaign_members_report.zip",
     "content/content_assets.csv",
-    "web/ga4_events.zip",
+    "web/ga4_events.parquet",
     "ads/google_ads_campaign_report.csv",
     "ads/linkedin_campaign_performance.csv",
     "survey/perception_survey.csv",
     "interviews/buyer_interviews.csv",
 )
-EXPORT_SUFFIXES = (".csv", ".zip", ".xlsx", ".tsv", ".txt")
+EXPORT_SUFFIXES = (".csv", ".zip", ".xlsx", ".tsv", ".txt", ".parquet")
 
 
 def generate(out_dir: str | pathlib.Path, scale: float = 1.0, seed: int = 42, as_of: dt.date | None = None,

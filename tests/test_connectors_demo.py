@@ -21,7 +21,7 @@ EXPECTED = {
         "Campaign.csv": ("crm.campaigns", "salesforce.campaign"),
     },
     "demo/salesforce/campaign_members_report.zip": ("crm.campaign_members", "salesforce.report.campaign_members"),
-    "demo/web/ga4_events.zip": ("web.page_views", "ga4.events"),
+    "demo/web/ga4_events.parquet": ("web.page_views", "ga4.events"),
     "demo/ads/google_ads_campaign_report.csv": ("ads.spend", "google_ads.campaign_report"),
     "demo/ads/linkedin_campaign_performance.csv": ("ads.spend", "linkedin.campaign_performance"),
     "demo/content/content_assets.csv": ("content.assets", "cms.content_assets"),

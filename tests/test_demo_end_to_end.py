@@ -74,3 +74,22 @@ def test_web_events_are_loaded_and_stitched(demo_db):
     assert page_views == KEY["counts"]["ga4_page_views"]
     content_views = con.execute("select count(*) from int_touchpoints where touch_type = 'content_view'").fetchone()[0]
     assert content_views > 0
+
+
+def test_web_events_equal_the_ga4_parquet_export(demo_db):
+    """Read independently of the connectors: DuckDB straight on the Parquet file (page URL from event_params)."""
+    import duckdb
+
+    path = str(DEMO_DIR / "web" / "ga4_events.parquet")
+    per_event = dict(duckdb.connect().execute(
+        "select event_name, count(distinct (user_pseudo_id, event_timestamp,"
+        " list_filter(event_params, lambda p: p.key = 'page_location')[1].value.string_value))"
+        " from read_parquet(?) where event_name in ('page_view', 'form_submit') group by 1", [path]).fetchall())
+    con = db.connect(demo_db)
+    loaded = dict(con.execute("select event_name, count(*) from web_events group by 1").fetchall())
+    assert loaded == per_event
+    assert sum(loaded.values()) == 204_797
+    identified = duckdb.connect().execute(
+        "select count(distinct user_id) from read_parquet(?) where event_name in ('page_view', 'form_submit')",
+        [path]).fetchone()[0]
+    assert con.execute("select count(distinct user_id) from web_events").fetchone()[0] == identified

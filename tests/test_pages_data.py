@@ -122,3 +122,21 @@ def test_a_viewer_can_answer_the_survey_but_not_upload(tiny_db, monkeypatch):
     assert not at.exception, at.exception
     with duckdb.connect(str(tiny_db)) as con:
         assert con.execute("select distinct respondent_role from survey_responses").fetchall() == [("CEO",)]
+
+
+def test_upload_of_a_parquet_export_previews_and_loads(tiny_db, monkeypatch, tmp_path):
+    # GOOD_OPPS as a Parquet file with typed columns (as a warehouse export writes it): same counts as the CSV
+    csv_path, parquet_path = tmp_path / "opps.csv", tmp_path / "Opportunity.parquet"
+    csv_path.write_text(GOOD_OPPS)
+    with duckdb.connect() as con:
+        con.execute("copy (select * from read_csv(?)) to '" + str(parquet_path).replace("'", "''") + "' (format parquet)",
+                    [str(csv_path)])
+    at = _app(tiny_db, monkeypatch, "pages/analyst/upload.py")
+    at.file_uploader[0].set_value(("Opportunity.parquet", parquet_path.read_bytes(), "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    assert {m.label: m.value for m in at.metric} == {
+        "New rows": "2", "Updated rows": "1", "Unchanged rows": "0", "Rows with errors": "0"}
+    at.button(key="upload_confirm").click().run()
+    assert not at.exception, at.exception
+    rows = dict(_pipeline_rows(tiny_db))
+    assert len(rows) == 6 and float(rows["O3"]) == 3500.00 and float(rows["O6"]) == 800.50

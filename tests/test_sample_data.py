@@ -44,10 +44,21 @@ def sf():
                                           "Campaign")}
 
 
+GA4 = DEMO / "web" / "ga4_events.parquet"
+
+
 @pytest.fixture(scope="module")
 def ga4():
-    with zipfile.ZipFile(DEMO / "web" / "ga4_events.zip") as z:
-        return pd.read_csv(z.open("ga4_events.csv"), dtype=str, keep_default_na=False)
+    """The GA4 export flattened to text columns as a CSV would have them ('' for a missing value)."""
+    import duckdb
+    return duckdb.connect().execute(
+        "select event_date, cast(event_timestamp as varchar) as event_timestamp, event_name, user_pseudo_id,"
+        " coalesce(user_id, '') as user_id,"
+        " list_filter(event_params, lambda p: p.key = 'page_location')[1].value.string_value as page_location,"
+        " coalesce(list_filter(event_params, lambda p: p.key = 'page_referrer')[1].value.string_value, '')"
+        " as page_referrer, coalesce(traffic_source.source, '') as \"traffic_source.source\","
+        " coalesce(traffic_source.medium, '') as \"traffic_source.medium\","
+        " coalesce(traffic_source.name, '') as \"traffic_source.name\" from read_parquet(?)", [str(GA4)]).df()
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +87,33 @@ def test_same_arguments_give_byte_identical_files(tmp_path):
     assert len(ta) == 11  # 8 exports + answer key + 2 alternative layouts
     assert ta == tb
     assert ta["salesforce/data_export.zip"] != tc["salesforce/data_export.zip"]
+    assert ta["web/ga4_events.parquet"] != tc["web/ga4_events.parquet"]
+
+
+def test_committed_ga4_export_is_what_the_code_generates(demo_company, tmp_path):
+    [path] = writers.write_ga4(demo_company, tmp_path)
+    assert path.name == "ga4_events.parquet"
+    assert path.read_bytes() == GA4.read_bytes()
+
+
+def test_committed_demo_set_is_a_few_megabytes():
+    assert sum(p.stat().st_size for p in DEMO.rglob("*") if p.is_file()) <= 4_500_000
+
+
+def test_ga4_export_has_the_bigquery_shape():
+    import pyarrow.parquet as pq
+
+    f = pq.ParquetFile(GA4)
+    schema = f.schema_arrow
+    assert schema.names == ["event_date", "event_timestamp", "event_name", "event_params", "user_id",
+                            "user_pseudo_id", "traffic_source"]
+    assert str(schema.field("traffic_source").type) == "struct<name: string, medium: string, source: string>"
+    assert str(schema.field("event_params").type) == (
+        "list<element: struct<key: string, value: struct<string_value: string, int_value: int64,"
+        " float_value: double, double_value: double>>>")
+    assert schema.field("event_timestamp").type == "int64"
+    assert f.metadata.row_group(0).column(0).compression == "ZSTD"
+    assert f.metadata.num_rows == json.loads((DEMO / "answer_key.json").read_text())["counts"]["ga4_events"]
 
 
 def test_committed_demo_is_what_the_code_generates(demo_company, answer_key, tmp_path):
@@ -85,7 +123,6 @@ def test_committed_demo_is_what_the_code_generates(demo_company, answer_key, tmp
 
 
 @pytest.mark.parametrize("path, members", [
-    ("web/ga4_events.zip", ["ga4_events.csv"]),
     ("salesforce/data_export.zip", ["Account.csv", "Campaign.csv", "Contact.csv", "Lead.csv", "Opportunity.csv",
                                     "OpportunityContactRole.csv"]),
     ("salesforce/campaign_members_report.zip", ["campaign_members_report.csv"]),

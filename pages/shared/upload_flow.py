@@ -47,11 +47,11 @@ def too_large_message(name: str, n_bytes: int, limit_mb: float) -> str:
             "an administrator can raise the limit with MVD_MAX_UPLOAD_MB.")
 
 
-def upload_flow(key: str, kind: str | None = None, label: str = "Export files (CSV, TXT, TSV, XLSX or ZIP of CSVs)") -> None:
+def upload_flow(key: str, kind: str | None = None, label: str = "Export files (CSV, TXT, TSV, XLSX, Parquet, or a ZIP of them)") -> None:
     """A file uploader whose files are validated as a dry run, shown with their problems, and loaded on confirm."""
     con = ui.connection()
     round_key = f"{key}_round"
-    uploads = st.file_uploader(label, type=["csv", "txt", "tsv", "xlsx", "zip"], accept_multiple_files=True,
+    uploads = st.file_uploader(label, type=["csv", "txt", "tsv", "xlsx", "parquet", "zip"], accept_multiple_files=True,
                                key=f"{key}_files_{st.session_state.get(round_key, 0)}")
     if last := st.session_state.get(f"{key}_last_result"):
         st.success(last)
