@@ -93,3 +93,12 @@ def test_web_events_equal_the_ga4_parquet_export(demo_db):
         "select count(distinct user_id) from read_parquet(?) where event_name in ('page_view', 'form_submit')",
         [path]).fetchone()[0]
     assert con.execute("select count(distinct user_id) from web_events").fetchone()[0] == identified
+
+
+def test_content_asset_lists_are_sorted_so_rebuilds_give_the_same_text(demo_db):
+    con = db.connect(demo_db, read_only=True)
+    lists = [r[0].split(",") for r in con.execute(
+        "select asset_ids from fct_content_consumption where asset_ids like '%,%'").fetchall()]
+    con.close()
+    assert len(lists) > 100
+    assert all(ids == sorted(ids) for ids in lists)

@@ -22,7 +22,7 @@ per_opportunity as (
         opportunity_id,
         count(distinct asset_id) as assets_consumed,
         count(*) as content_touches,
-        string_agg(distinct asset_id, ',') as asset_ids,
+        string_agg(distinct asset_id, ',' order by asset_id) as asset_ids,   -- ordered: the same data gives the same text
         max(case when via_account then 1 else 0 end) = 1 as via_account
     from consumed
     group by opportunity_id
