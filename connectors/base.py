@@ -59,16 +59,19 @@ class Problem:
     severity: str = "error"  # "error" rejects the file; "warning" loads with a visible warning
 
     def __str__(self) -> str:
+        """One line for the CLI, the Upload page and the load log: file, row, column, what, value, what to do."""
         where = self.file
         if self.row is not None:
             where += f", row {self.row}"
         if self.column:
-            where += f", column '{self.column}'"
+            where += f", column {self.column}"
         text = f"{where}: {self.message}"
         if self.value is not None:
-            text += f" (value: {self.value[:60]!r})"
+            value = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+            text += f" ({value})"
+        text += "."
         if self.hint:
-            text += f". {self.hint}"
+            text += f" {self.hint.rstrip('.')}."
         return text
 
 

@@ -120,10 +120,10 @@ class LoadReport:
 
     def messages(self) -> list[str]:
         """Every error as 'file, row N, column C: what is wrong (value). What to do.'"""
-        return [format_problem(p) for p in self.errors]
+        return [str(p) for p in self.errors]
 
     def warning_messages(self) -> list[str]:
-        return [format_problem(p) for p in self.warnings]
+        return [str(p) for p in self.warnings]
 
     def rejected_rows(self) -> pd.DataFrame:
         """The rows with errors, as in the parsed files, with the problems beside them (for a CSV download)."""
@@ -149,22 +149,6 @@ class LoadReport:
 
 def _n(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
-def format_problem(p: Problem) -> str:
-    where = p.file
-    if p.row is not None:
-        where += f", row {p.row}"
-    if p.column:
-        where += f", column {p.column}"
-    text = f"{where}: {p.message}"
-    if p.value is not None:
-        value = p.value if len(p.value) <= 60 else p.value[:57] + "..."
-        text += f" ({value})"
-    text += "."
-    if p.hint:
-        text += f" {p.hint.rstrip('.')}."
-    return text
 
 
 # ---- parsing and validation ------------------------------------------------------------------
@@ -398,11 +382,11 @@ def _log(con, load_id: int, when: dt.datetime, user: str, f: FileReport, result:
 def _file_message(f: FileReport, others_failed: list[str]) -> str:
     if f.errors:
         head = f"{_n(len(f.errors), 'error')}: "
-        return head + " | ".join(format_problem(p) for p in f.errors[:5]) + (" | ..." if len(f.errors) > 5 else "")
+        return head + " | ".join(str(p) for p in f.errors[:5]) + (" | ..." if len(f.errors) > 5 else "")
     if others_failed:
         return "not loaded: another file of the same upload was rejected (" + ", ".join(others_failed) + ")"
     if f.warnings:
-        return f"{_n(len(f.warnings), 'warning')}: " + " | ".join(format_problem(p) for p in f.warnings[:5])
+        return f"{_n(len(f.warnings), 'warning')}: " + " | ".join(str(p) for p in f.warnings[:5])
     return ""
 
 

@@ -69,8 +69,8 @@ def test_opportunities_problems_name_rows_and_file_columns():
         (3, "CloseDate", "expect_column_pair_values_a_to_be_greater_than_b", "warning"),
     ]
     assert str(problems[1]) == (
-        "opps.csv, row 2, column 'Id': Id appears more than once in the file (also on row 4) (value: 'O1'). "
-        "Keep one row per value: remove the duplicate rows")
+        "opps.csv, row 2, column Id: Id appears more than once in the file (also on row 4) (O1). "
+        "Keep one row per value: remove the duplicate rows.")
     assert (problems[3].message, problems[3].value) == ("Amount is negative", "-5")
     assert (problems[5].message, problems[5].value) == ("CloseDate is outside 1990..2100", "2200-01-01")
     assert problems[6].message == "the deal is marked won but not closed"
