@@ -1,7 +1,6 @@
 """Marketing value dashboard: entry point. `make run` starts it on the demo data."""
 import streamlit as st
 
-from data_models import settings
 from pages import PAGE_TABLE
 from pages.shared import auth, ui
 
@@ -18,9 +17,8 @@ for number, (section, script, title, icon) in enumerate(visible):
 navigation = st.navigation(sections, expanded=True)   # every section in view: the Admin one came last, hidden behind "View more"
 
 try:
-    con = ui.connection()
-    st.sidebar.subheader(settings.get_settings(con)["company_name"], anchor=False)
-    ui.sidebar_filters(con)
+    st.sidebar.subheader(ui.workspace().settings["company_name"], anchor=False)
+    ui.sidebar_filters()
 except Exception as exc:  # a broken or locked database file: say so, never a traceback
     st.error(f"The database at `{ui.db_path()}` could not be opened: {exc}. "
              "If another process (a CLI load) holds it, wait for it to finish and reload.")

@@ -335,3 +335,27 @@ def test_chart_builders_reuse_a_figure_only_for_the_same_inputs():
     assert charts.bar(["a", "b"], [1, 2], "Another finding") is not first
     assert charts.bar(["a", "b"], [1, 2], "A finding", horizontal=True) is not first
     assert json.loads(first.to_json())["data"][0]["y"] == [1.0, 2.0]
+
+
+def test_sidebar_reads_the_workspace_once_per_load_version(open_page, monkeypatch):
+    """Every run of app.py needs the as-of date, segments, regions and settings: read once, until the data changes."""
+    from data_models import periods
+    from pages.shared import ui
+
+    calls = []
+    real = periods.data_as_of
+
+    def counting(con):
+        calls.append(1)
+        return real(con)
+
+    monkeypatch.setattr(periods, "data_as_of", counting)
+    at = open_page(PIPELINE)
+    assert len(calls) == 1
+    at.switch_page(CONTENT).run()
+    at.switch_page(PIPELINE).run()
+    assert not at.exception and len(calls) == 1
+    assert at.sidebar.caption[-1].value.startswith("Data as of Sep 28, 2026")
+    ui.data_changed()   # a commit, an undo or saved settings
+    at.switch_page(CONTENT).run()
+    assert len(calls) == 2

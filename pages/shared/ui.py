@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import os
 import pathlib
+import pickle
 import time
 
 import plotly.graph_objects as go
@@ -65,15 +67,18 @@ def _choice(name: str, options: tuple[str, ...] | list[str], default: str) -> in
     return list(options).index(value) if value in options else list(options).index(default)
 
 
-def sidebar_filters(con) -> Params | None:
-    """Draw the sidebar, store the chosen Params in session state and return them (None when no data)."""
-    as_of = periods.data_as_of(con)
+def sidebar_filters() -> Params | None:
+    """Draw the sidebar, store the chosen Params in session state and return them (None when no data).
+
+    What the filters offer (the data's as-of date, segments, regions, the admin's defaults) comes from
+    `workspace()`, read once per load version rather than on every run of every session."""
+    ws = workspace()
+    as_of = ws.as_of
     st.sidebar.caption("Filters apply to every page; the URL keeps them, so a view can be shared.")
     if as_of is None:
         st.session_state["params"] = None
         return None
-    from data_models.settings import get_settings
-    default = get_settings(con)   # the admin's workspace defaults (pages/admin/settings.py); the URL overrides them
+    default = ws.settings   # the admin's workspace defaults (pages/admin/settings.py); the URL overrides them
     fy_month = st.sidebar.selectbox(
         "Fiscal year starts in", range(1, 13), index=int(_query("fy", str(default["fiscal_year_start_month"]))) - 1,
         format_func=lambda m: dt.date(2000, m, 1).strftime("%B"), key="f_fy",
@@ -89,8 +94,7 @@ def sidebar_filters(con) -> Params | None:
             start, end = end, start
     else:
         start, end = periods.preset_range(preset, as_of, fy_month)
-    segments = _distinct(con, "segment")
-    regions = _distinct(con, "region")
+    segments, regions = list(ws.segments), list(ws.regions)
     segment = st.sidebar.selectbox("Segment", ["All"] + segments, index=_choice("segment", ["All"] + segments, "All"),
                                    key="f_segment")
     region = st.sidebar.selectbox("Region", ["All"] + regions, index=_choice("region", ["All"] + regions, "All"),
@@ -142,6 +146,35 @@ _DISTINCT_SQL = {
 
 def _distinct(con, column: str) -> list[str]:
     return [r[0] for r in con.execute(_DISTINCT_SQL[column]).fetchall()]
+
+
+@dataclasses.dataclass(frozen=True)
+class Workspace:
+    """What every run of app.py reads before the page: the sidebar's choices and the admin's settings."""
+    as_of: dt.date | None
+    segments: tuple[str, ...]
+    regions: tuple[str, ...]
+    settings: dict   # data_models.settings.get_settings; a copy per call (st.cache_data), safe to change
+
+
+# as_of depends on the day (deals closed up to today), hence `today` in the key and a ttl
+@st.cache_data(show_spinner=False, max_entries=16, ttl=dt.timedelta(minutes=10))
+def _workspace(path: str, version: int, today: dt.date) -> Workspace:
+    from data_models.settings import get_settings
+
+    con = _shared_connection(path).cursor()
+    try:
+        return Workspace(periods.data_as_of(con), tuple(_distinct(con, "segment")), tuple(_distinct(con, "region")),
+                         get_settings(con))
+    finally:
+        con.close()
+
+
+def workspace() -> Workspace:
+    """The database's as-of date, segments, regions and workspace settings, cached per load version (every
+    session asks on every run; they change only through writes that call data_changed())."""
+    path = db_path()
+    return _workspace(path=path, version=load_version(path), today=dt.date.today())
 
 
 def params() -> Params | None:
@@ -276,7 +309,19 @@ def _shared_loader(path: str, version: int):
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple):
+def _cached(key: bytes, _path: str, _module: str, _name: str, _params: Params | None, _version: int, _kwargs: tuple):
+    """One cached figure. `key` is a digest of every other argument (see `metric`): Streamlit hashes only it
+    (arguments named with a leading underscore are not hashed), which costs far less than hashing Params."""
+    return _compute(_path, _module, _name, _params, _version, _kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _cached_hashed(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple):
+    """The same, for arguments that do not pickle: Streamlit hashes each of them."""
+    return _compute(path, module, name, params, version, kwargs)
+
+
+def _compute(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple):
     import importlib
 
     from data_models import attribution
@@ -312,8 +357,15 @@ def load_version(path: str) -> int:
 def metric(function, params: Params | None = None, **kwargs):
     """Call a metric function `(con, params, **kwargs)`, cached per filters until the data changes."""
     path = db_path()
-    return _cached(path, function.__module__, function.__name__, params, load_version(path),
-                   tuple(sorted(kwargs.items())))
+    args = (path, function.__module__, function.__name__, params, load_version(path), tuple(sorted(kwargs.items())))
+    try:
+        # equal pickles mean equal arguments (the other way round may miss, never mix up two figures)
+        key = hashlib.blake2b(pickle.dumps(args, protocol=5), digest_size=20).digest()
+    except Exception:  # noqa: BLE001 - an argument that does not pickle
+        return _cached_hashed(*args)
+    # by keyword: for each positional argument Streamlit looks up the function's signature again
+    return _cached(key=key, _path=path, _module=args[1], _name=args[2], _params=params, _version=args[4],
+                   _kwargs=args[5])
 
 
 def page_links(links: list[tuple[str, str]]) -> None:
