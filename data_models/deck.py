@@ -284,7 +284,7 @@ def _cli_deck(args) -> int:
         start, end = parse_period(args.period, fy) if args.period else last_complete_quarter(as_of, fy)
         params = Params(start=start, end=end, as_of=as_of, fiscal_year_start_month=fy, currency=ws["currency"],
                         lookback_days=ws["lookback_days"], model=ws["attribution_model"],
-                        sourced_definition=ws["sourced_definition"])
+                        sourced_definition=ws["sourced_definition"], gross_margin=ws["gross_margin_pct"] / 100)
         company = args.company or company_name(con) or DEFAULT_COMPANY
         pptx = build_deck(con, params, company=company)
     finally:

@@ -83,6 +83,10 @@ def _sourced(value) -> str:
     return value
 
 
+def _margin(value) -> int:
+    return _whole_number(value, 1, 100, "Gross margin")
+
+
 def _expiry(value) -> int:
     return _whole_number(value, 0, 365, "Invitation expiry")
 
@@ -111,6 +115,9 @@ SETTINGS: tuple[Setting, ...] = (
             "The model pages open with; anyone can pick another in the sidebar."),
     Setting("sourced_definition", "Sourced definition", "lead_source", _sourced,
             "How a deal is called marketing-sourced: by its lead source, or by its first touch in the lookback."),
+    Setting("gross_margin_pct", "Gross margin (%)", 75, _margin,
+            "Share of revenue left after the cost of delivering it (1 to 100); ROI counts only this margin. "
+            "The ROI page opens with it, and the board deck uses it."),
     Setting("invite_expiry_days", "Survey invitations expire after (days)", 30, _expiry,
             "The expiry proposed for new survey invitation links; 0 = they never expire."),
     Setting("app_url", "App address for links", "", _app_url,

@@ -30,10 +30,12 @@ def test_defaults_are_the_code_defaults(con):
 
     assert settings.get_settings(con) == {
         "company_name": "Our company", "fiscal_year_start_month": 1, "currency": "USD", "lookback_days": 90,
-        "attribution_model": "w_shaped", "sourced_definition": "lead_source", "invite_expiry_days": 30, "app_url": "",
+        "attribution_model": "w_shaped", "sourced_definition": "lead_source", "gross_margin_pct": 75,
+        "invite_expiry_days": 30, "app_url": "",
     }
     p = Params(start=dt.date(2026, 1, 1), end=dt.date(2026, 3, 31))
     assert (p.lookback_days, p.model, p.sourced_definition, p.currency, p.fiscal_year_start_month) == (90, "w_shaped", "lead_source", "USD", 1)
+    assert p.gross_margin == settings.get_settings(con)["gross_margin_pct"] / 100
     assert settings.DEFAULT_COMPANY == deck.DEFAULT_COMPANY
 
 
@@ -74,6 +76,8 @@ def test_save_types_and_audits_only_what_changed(con):
                                        "last_touch, linear, u_shaped, w_shaped, full_path, time_decay, j_shaped, "
                                        "inverse_j, markov, shapley."}),
     ({"sourced_definition": "gut"}, {"sourced_definition": "Sourced definition 'gut' is not one of lead_source, first_touch."}),
+    ({"gross_margin_pct": 0}, {"gross_margin_pct": "Gross margin must be from 1 to 100; got 0."}),
+    ({"gross_margin_pct": "70%"}, {"gross_margin_pct": "Gross margin must be a whole number from 1 to 100; got '70%'."}),
     ({"invite_expiry_days": -1}, {"invite_expiry_days": "Invitation expiry must be from 0 to 365; got -1."}),
     ({"app_url": "dash.acme.test"}, {"app_url": "App address must be the address people open, like "
                                      "https://dashboard.example.com (http or https, no ?query or #part); got 'dash.acme.test'."}),

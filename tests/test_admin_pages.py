@@ -296,3 +296,14 @@ def test_a_link_used_elsewhere_after_the_form_opened_is_refused_on_submit(admin_
     # the respondent's use is never audited: no admin_audit line is about a survey answer
     assert set(audit.AREAS) == {"settings", "role_rules", "survey_invites"}
     assert query(admin_env, "select count(*) from admin_audit where area <> 'survey_invites'") == [(0,)]
+
+
+def test_saved_gross_margin_is_what_the_roi_page_opens_with(admin_env):
+    at = page("pages/admin/settings.py")
+    at.number_input(key="set_gross_margin_pct").set_value(60)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert query(admin_env, "select value from settings where key = 'gross_margin_pct'") == [("60",)]
+    roi_page = page("pages/dashboard/roi.py")
+    assert roi_page.number_input(key="roi_margin").value == 60
+    assert roi_page.session_state["params"].gross_margin == 0.60

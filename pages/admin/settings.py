@@ -55,6 +55,8 @@ with st.form("settings_form"):
                                               key="set_sourced_definition"),
         "lookback_days": left.number_input(S["lookback_days"].label, value=current["lookback_days"], step=1,
                                            help=S["lookback_days"].help, key="set_lookback_days"),
+        "gross_margin_pct": right.number_input(S["gross_margin_pct"].label, value=current["gross_margin_pct"], step=1,
+                                               help=S["gross_margin_pct"].help, key="set_gross_margin_pct"),
     }
     st.markdown("**Survey invitations**")
     left, right = st.columns(2)

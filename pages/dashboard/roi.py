@@ -11,8 +11,9 @@ label = period_label(p.start, p.end, p.fiscal_year_start_month)
 st.title(f"ROI & spend · {label}")
 headline_slot = st.empty()  # written once the margin below is known
 
-margin = st.number_input("Gross margin (%)", min_value=0, max_value=100, value=75, step=1, key="roi_margin",
-                         help="Share of revenue left after the cost of delivering it; ROI counts only this margin.")
+margin = st.number_input("Gross margin (%)", min_value=0, max_value=100, value=round(p.gross_margin * 100), step=1,
+                         key="roi_margin", help="Share of revenue left after the cost of delivering it; ROI counts "
+                                                "only this margin. An admin sets the default in Admin > Settings.")
 pp = ui.replace_params(p, gross_margin=margin / 100)
 summary = charts.load(roi.roi_summary, pp, "the ROI summary").iloc[0]
 by_channel = charts.load(roi.roi_by_channel, pp, "ROI by channel")

@@ -110,6 +110,7 @@ def sidebar_filters() -> Params | None:
         start=start, end=end, as_of=as_of, segment=None if segment == "All" else segment,
         region=None if region == "All" else region, lookback_days=lookback, sourced_definition=sourced,
         model=model, fiscal_year_start_month=fy_month, currency=default["currency"],
+        gross_margin=default["gross_margin_pct"] / 100,
     )
     st.sidebar.caption(f"Data as of {as_of:%b %d, %Y} · {periods.period_label(start, end, fy_month)}")
     _mirror_to_url(preset, params)
