@@ -103,11 +103,4 @@ else:
                 st.session_state.pop("revoke_choice", None)
                 st.rerun()
 
-st.subheader("Change history")
-trail = audit.trail(con, "survey_invites")
-if trail.empty:
-    st.caption("No link created or revoked yet.")
-else:
-    st.dataframe(trail, hide_index=True, width="stretch", key="invites_trail", column_config={
-        "changed_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-        "changed_by": "Who", "area": None, "action": "Action", "detail": "Change"})
+ui.change_history(con, "survey_invites", "No link created or revoked yet.", key="invites_trail")

@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from data_models import audit, settings
+from data_models import settings
 from data_models.formatting import MODEL_LABELS, SOURCED_LABELS
 from pages.shared import auth, ui
 from pages.shared.upload_flow import max_upload_mb
@@ -99,11 +99,5 @@ operator = [
 ]
 st.table({"setting": [k for k, _ in operator], "value": [v for _, v in operator]})
 
-st.subheader("Change history")
-trail = audit.trail(con, "settings")
-if trail.empty:
-    st.caption("No setting has been changed yet: every value is the default.")
-else:
-    st.dataframe(trail, hide_index=True, width="stretch", key="settings_trail", column_config={
-        "changed_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-        "changed_by": "Who", "area": None, "action": None, "detail": "Change"})
+ui.change_history(con, "settings", "No setting has been changed yet: every value is the default.",
+                  key="settings_trail", show_action=False)

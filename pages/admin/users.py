@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from data_models import audit, role_rules
+from data_models import role_rules
 from pages import PAGE_TABLE
 from pages.shared import auth, ui
 
@@ -135,11 +135,4 @@ if email.strip() or groups.strip():
     if file_problem:
         st.caption("While the roles file is broken, nobody actually gets in: this is what it would give once fixed.")
 
-st.subheader("Change history")
-trail = audit.trail(con, "role_rules")
-if trail.empty:
-    st.caption("No rule has been added or removed here yet.")
-else:
-    st.dataframe(trail, hide_index=True, width="stretch", key="rules_trail", column_config={
-        "changed_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-        "changed_by": "Who", "area": None, "action": "Action", "detail": "Change"})
+ui.change_history(con, "role_rules", "No rule has been added or removed here yet.", key="rules_trail")

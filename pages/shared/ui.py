@@ -384,3 +384,17 @@ def page_links(links: list[tuple[str, str]]) -> None:
 def vs_previous(p: Params) -> str:
     """How a period-over-period change is labelled: like for like when the period is still running."""
     return "vs same point last period" if p.in_progress else "vs previous period"
+
+
+def change_history(con, area: str, empty: str, key: str, show_action: bool = True) -> None:
+    """The admin pages' audit trail of one area (data_models.audit), newest first."""
+    from data_models import audit
+
+    st.subheader("Change history")
+    trail = audit.trail(con, area)
+    if trail.empty:
+        st.caption(empty)
+        return
+    st.dataframe(trail, hide_index=True, width="stretch", key=key, column_config={
+        "changed_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
+        "changed_by": "Who", "area": None, "action": "Action" if show_action else None, "detail": "Change"})
