@@ -297,6 +297,14 @@ def _identity_label() -> str:
     return str(st.user.get("email") or st.user.get("name") or st.user.get("sub") or "your account")
 
 
+def _refuse(title: str, show, message: str) -> None:
+    """Stop a signed-in session that gets no role: say why, and offer to sign out."""
+    st.title(title)
+    show(message)
+    st.button("Sign out", key="sign_out", on_click=st.logout)
+    st.stop()
+
+
 def gate() -> str:
     """Let the session through with its role, or stop the run with a sign-in or no-access screen.
 
@@ -317,22 +325,16 @@ def gate() -> str:
     try:
         role = signed_in_decision(st.user.to_dict()).role
     except RolesConfigError as exc:
-        st.title("Sign-in is misconfigured")
-        st.error(f"The roles file cannot be read ({exc}). Nobody gets in until an admin fixes it.")
-        st.button("Sign out", key="sign_out", on_click=st.logout)
-        st.stop()
+        _refuse("Sign-in is misconfigured", st.error,
+                f"The roles file cannot be read ({exc}). Nobody gets in until an admin fixes it.")
     except AppRulesError as exc:
-        st.title("The dashboard cannot check your role right now")
-        st.error(f"{str(exc)[0].upper()}{str(exc)[1:]}. If a command-line load holds the database, "
-                 "wait for it to finish and reload.")
-        st.button("Sign out", key="sign_out", on_click=st.logout)
-        st.stop()
+        _refuse("The dashboard cannot check your role right now", st.error,
+                f"{str(exc)[0].upper()}{str(exc)[1:]}. If a command-line load holds the database, "
+                "wait for it to finish and reload.")
     if role is None:
-        st.title("No access yet")
-        st.warning(f"You are signed in as **{_identity_label()}**, but no role is set up for you. "
-                   "Ask your admin to give you access to the marketing value dashboard.")
-        st.button("Sign out", key="sign_out", on_click=st.logout)
-        st.stop()
+        _refuse("No access yet", st.warning,
+                f"You are signed in as **{_identity_label()}**, but no role is set up for you. "
+                "Ask your admin to give you access to the marketing value dashboard.")
     st.sidebar.caption(f"Signed in as {_identity_label()} · {role}")
     st.sidebar.button("Sign out", key="sign_out", on_click=st.logout)
     return role
