@@ -38,11 +38,24 @@ from connectors.base import KIND_TABLE, ROW_COLUMN
 
 # smaller files are read in memory (fast enough, and every path exact); MVD_STREAM_MIN_BYTES=0 stages every file
 STREAM_MIN_BYTES = int(os.environ.get("MVD_STREAM_MIN_BYTES", 16_000_000))
-BATCH_ROWS = 100_000              # rows per pandas batch for builders and Great Expectations
+BATCH_ROWS = 100_000              # rows per pandas batch for builders
+CHECK_BATCH_ROWS = 1_000_000      # rows per batch for Great Expectations (a few columns only; GX costs per batch too)
+LOAD_BATCH_ROWS = 500_000         # rows per Arrow batch streamed to the target database (fewer, larger inserts)
 # builders that compare rows with each other (ads rows of the same day and campaign are added up,
 # interview ids are numbered within the file) see their whole file in one batch
 WHOLE_FILE_KINDS = {"ads.spend", "buyer.interviews"}
-MEMORY_LIMIT = "256MB"            # DuckDB's own limit for a staging database; beyond it DuckDB spills to disk
+MEMORY_LIMIT = os.environ.get("MVD_STAGING_MEMORY", "1GB")  # DuckDB's limit for a staging database; beyond it DuckDB spills to disk
+# (a million page views take about 400 MB there; at 256 MB they spilled and the load took 1.6x as long)
+
+# what Python's str.strip() takes off (ASCII and common Unicode spaces), as the in-memory reader does
+SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+        "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def sql_text(text: str) -> str:
+    """A SQL string literal (for text from code, never from a user)."""
+    return "'" + text.replace("'", "''") + "'"
+
 
 SCHEMA_SQL = pathlib.Path(__file__).resolve().parent.parent / "data_models" / "schema.sql"
 
@@ -85,25 +98,28 @@ def read_cells(staging: Staging, body: memoryview, lines: int, delimiter: str, w
         f.write(body)
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     con = staging.con
+    names = ", ".join(f"coalesce(c{i}, '') as c{i}" for i in range(width))
     try:
         con.execute(
-            "create or replace table _read as select * from read_csv(?, header = false, auto_detect = false,"
+            f"create or replace table _read as select {names} from read_csv(?, header = false, auto_detect = false,"
             " columns = ?, delim = ?, quote = '\"', escape = '\"', null_padding = true, strict_mode = true)",
             [path, columns, delimiter])
     except duckdb.Error:
         return None
     finally:
         os.unlink(path)
+    blank = " and ".join(f"trim(c{i}, {sql_text(SPACE)}) = ''" for i in range(width)) or "false"
     count = con.execute("select count(*) from _read").fetchall()[0][0]
     if count != lines:   # a blank line (DuckDB skips it) or a line break inside quotes
         con.execute("drop table _read")
         return None
-    names = ", ".join(f"coalesce(c{i}, '') as c{i}" for i in range(width))
-    blank = " and ".join(f"trim(coalesce(c{i}, '')) = ''" for i in range(width)) or "false"
-    # a fresh table's rowid follows the file's order; blank rows are left out as in files._tidy
-    con.execute(f"create or replace view cells as select rowid + {int(first_row)} as {ROW_COLUMN}, {names}"
-                f" from _read where not ({blank})")
-    return con.execute("select count(*) from cells").fetchall()[0][0]
+    # a fresh table's rowid follows the file's order; rows of empty cells are left out as in files._tidy
+    # (the filter only when there are some: every later pass over the cells would pay for it)
+    blanks = con.execute(f"select count(*) from _read where {blank}").fetchall()[0][0]
+    keep = f" where not ({blank})" if blanks else ""
+    con.execute(f"create or replace view cells as select rowid + {int(first_row)} as {ROW_COLUMN},"
+                f" {', '.join(f'c{i}' for i in range(width))} from _read{keep}")
+    return count - blanks
 
 
 def canonical_table(staging: Staging, kind: str) -> None:
@@ -174,12 +190,19 @@ class StagedRows:
         try:
             order = f" order by {ROW_COLUMN}" if ordered else ""
             reader = cursor.sql(self._select(columns) + order).to_arrow_reader(size)
+            # DuckDB hands out smaller batches than asked (a row group at a time): gather `size` rows
+            pending: list[pa.RecordBatch] = []
             for batch in reader:
-                yield _to_pandas(pa.Table.from_batches([batch]))
+                pending.append(batch)
+                if sum(len(b) for b in pending) >= size:
+                    yield _to_pandas(pa.Table.from_batches(pending))
+                    pending = []
+            if pending:
+                yield _to_pandas(pa.Table.from_batches(pending))
         finally:
             cursor.close()
 
-    def record_batches(self, columns: list[str], size: int = BATCH_ROWS) -> pa.RecordBatchReader:
+    def record_batches(self, columns: list[str], size: int = LOAD_BATCH_ROWS) -> pa.RecordBatchReader:
         """An Arrow stream of the rows, for another DuckDB connection to scan once (the load)."""
         with self.staging.lock:
             cursor = self.staging.con.cursor()
@@ -216,16 +239,12 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _str(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _text_of_param_value(value: str, value_type: pa.StructType) -> str:
     """A GA4 event parameter's value (struct of string_value, int_value, float_value, double_value) as text."""
     names = [f.name for f in value_type]
     ordered = [n for n in ("string_value", "int_value", "float_value", "double_value") if n in names]
     ordered += [n for n in names if n not in ordered]
-    return "coalesce(" + ", ".join(f"cast(struct_extract({value}, {_str(n)}) as varchar)" for n in ordered) + ")"
+    return "coalesce(" + ", ".join(f"cast(struct_extract({value}, {sql_text(n)}) as varchar)" for n in ordered) + ")"
 
 
 def _event_params(field: pa.Field) -> pa.StructType | None:
@@ -250,7 +269,7 @@ def parquet_columns(schema: pa.Schema) -> list[tuple[str, str, bool]]:
     def walk(name: str, expression: str, field_type: pa.DataType) -> None:
         if pa.types.is_struct(field_type):
             for child in field_type:
-                walk(f"{name}.{child.name}", f"struct_extract({expression}, {_str(child.name)})", child.type)
+                walk(f"{name}.{child.name}", f"struct_extract({expression}, {sql_text(child.name)})", child.type)
             return
         nested = pa.types.is_list(field_type) or pa.types.is_large_list(field_type) \
             or pa.types.is_fixed_size_list(field_type) or pa.types.is_map(field_type)
@@ -263,7 +282,7 @@ def parquet_columns(schema: pa.Schema) -> list[tuple[str, str, bool]]:
             for key in EVENT_PARAM_KEYS:
                 if key in top:
                     continue
-                found = f"list_filter({_ident(field.name)}, lambda p: p.key = {_str(key)})[1].value"
+                found = f"list_filter({_ident(field.name)}, lambda p: p.key = {sql_text(key)})[1].value"
                 out.append((f"{field.name}.{key}", _text_of_param_value(found, value_type), False))
     return out
 
@@ -285,7 +304,8 @@ def read_parquet_cells(staging: Staging, path: str, columns: list[tuple[str, str
     blank = []
     for i, (_, _, nested) in enumerate(columns):
         cells.append(f"coalesce(cast(r{i} as varchar), '') as c{i}" if nested else f"coalesce(c{i}, '') as c{i}")
-        blank.append(f"(r{i} is null or cardinality(r{i}) = 0)" if nested else f"trim(coalesce(c{i}, '')) = ''")
+        blank.append(f"(r{i} is null or cardinality(r{i}) = 0)" if nested
+                     else f"trim(coalesce(c{i}, ''), {sql_text(SPACE)}) = ''")
     con.execute(f"create or replace view cells as select {ROW_COLUMN}" + "".join(", " + c for c in cells)
                 + f" from _read where not ({' and '.join(blank) or 'false'})")
     return con.execute("select count(*) from cells").fetchall()[0][0]

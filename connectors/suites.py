@@ -284,6 +284,12 @@ class SuiteRun:
     bad_rows: dict[int, list[str]]   # file row -> error messages (rows that would be rejected)
 
 
+# A large (staged) file is validated in batches: its uniqueness expectations need the whole file,
+# so DuckDB answers them on the staged table and the batches run the suite's other expectations,
+# as the suite "<kind> (row checks)"
+ROW_SUITE_SUFFIX = " (row checks)"
+_UNIQUE = ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique")
+
 _GX_LOCK = threading.Lock()
 _VALIDATE_LOCK = threading.Lock()
 _GX: dict[str, Any] = {}
@@ -304,14 +310,18 @@ def _gx() -> dict[str, Any]:
             context = gx.get_context(mode="ephemeral")
             context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
             asset = context.data_sources.add_pandas("exports").add_dataframe_asset(name="export")
-            suites = {}
+            suites, row_suites = {}, {}
             for kind, checks in SUITES.items():
-                suite = gx.ExpectationSuite(name=kind)
+                suite, rows_only = gx.ExpectationSuite(name=kind), gx.ExpectationSuite(name=kind + ROW_SUITE_SUFFIX)
                 for i, c in enumerate(checks):
                     cls = getattr(gx.expectations, c.expectation)
                     suite.add_expectation(cls(**c.gx_kwargs(), meta={"severity": c.severity, "check": i}))
+                    if c.expectation not in _UNIQUE:
+                        rows_only.add_expectation(cls(**c.gx_kwargs(), meta={"severity": c.severity, "check": i}))
                 suites[kind] = context.suites.add(suite)
-            _GX.update(context=context, batch=asset.add_batch_definition_whole_dataframe("whole"), suites=suites)
+                row_suites[kind] = context.suites.add(rows_only)
+            _GX.update(context=context, batch=asset.add_batch_definition_whole_dataframe("whole"), suites=suites,
+                       row_suites=row_suites)
         return _GX
 
 
@@ -351,8 +361,6 @@ def _raised(info: dict | None) -> bool:
         return True
     return any(isinstance(v, dict) and v.get("raised_exception") for v in info.values())
 
-
-_UNIQUE = ("ExpectColumnValuesToBeUnique", "ExpectCompoundColumnsToBeUnique")
 
 
 @dataclasses.dataclass
@@ -400,9 +408,8 @@ def run_suite(parsed: Parsed) -> SuiteRun:
     skip = {i for i, ch in enumerate(checks) if ch.expectation in _UNIQUE} if staged is not None else set()
 
     if staged is not None:   # in any order: failing rows are sorted, and their values fetched, at the end
-        # only the suite's few columns: batches can be larger than the builders' (GX costs per batch too)
-        from connectors.staging import BATCH_ROWS
-        frames = staged.batches([*wanted, ROW_COLUMN], size=4 * BATCH_ROWS, ordered=False)
+        from connectors.staging import CHECK_BATCH_ROWS
+        frames = staged.batches([*wanted, ROW_COLUMN], size=CHECK_BATCH_ROWS, ordered=False)
     else:
         frames = [parsed.frame]
     seen_batch = False
@@ -516,7 +523,7 @@ def _validate_frame(kind: str, checks: list[Check], frame: pd.DataFrame, wanted:
     with _VALIDATE_LOCK:  # one GX context per process, and GX contexts are not thread-safe
         batch = g["batch"].get_batch(batch_parameters={"dataframe": gx_frame})
         outcome = batch.validate(
-            g["suites"][kind],
+            g["row_suites" if skip else "suites"][kind],
             result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_COLUMN]},
         )
     for r in outcome.results:

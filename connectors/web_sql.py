@@ -14,12 +14,10 @@ import pyarrow as pa
 
 from connectors.base import ROW_COLUMN, Problem
 from connectors.detect import Detection
+from connectors.staging import SPACE, sql_text
 from connectors.values import MAX_PROBLEMS_PER_COLUMN, kind_columns, parse_datetimes
 from connectors.web import FORM_EVENTS, PAGE_EVENTS
 
-# what Python's str.strip() and pyarrow's utf8_trim_whitespace take off (ASCII and common Unicode spaces)
-_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
-         "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 _ISO = (r"^\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
         r"\s*(?:Z|z|[+-]\d{2}(?::?\d{2})?|UTC|GMT)?$")
 _DATE_HINT = "Use a date like 2025-03-31 or 3/31/2025 (times like 2025-03-31T14:05:00Z are fine)"
@@ -28,7 +26,7 @@ _DATE_HINT = "Use a date like 2025-03-31 or 3/31/2025 (times like 2025-03-31T14:
 def _strip(expression: str) -> str:
     """Python's strip() in SQL; the guard (first or last character a space) spares trim() with a long
     character set on the clean values that are nearly all of them."""
-    space = _lit(_SPACE)
+    space = sql_text(SPACE)
     return (f"case when {expression} <> '' and (contains({space}, left({expression}, 1))"
             f" or contains({space}, right({expression}, 1))) then trim({expression}, {space})"
             f" else {expression} end")
@@ -38,12 +36,8 @@ def supports(found: Detection) -> bool:
     return found.kind == "web.page_views"
 
 
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _in(values) -> str:
-    return "(" + ", ".join(_lit(v) for v in sorted(values)) + ")"
+    return "(" + ", ".join(sql_text(v) for v in sorted(values)) + ")"
 
 
 def build(table, found: Detection, problems: list[Problem]) -> None:
@@ -86,6 +80,7 @@ def build(table, found: Detection, problems: list[Problem]) -> None:
     elif "occurred_at" in cell:
         primary = "occurred_at"
         occurred = _fast_timestamp(text("occurred_at"))
+        occurred = _one_format(con, cell["occurred_at"], occurred) or occurred
     else:
         primary, occurred = None, "cast(null as timestamp)"
 
@@ -114,7 +109,7 @@ def build(table, found: Detection, problems: list[Problem]) -> None:
     norm = "lower(trim(u))"
     for pattern, repl in ((r"^[a-z][a-z0-9+.\-]*://", ""), (r"^//", ""), (r"[?#].*$", ""), (r"^[^/@]*@", ""),
                           (r"^www\d*\.", ""), (r"^([^/:]+):\d+", r"\1"), (r"/+$", "")):
-        norm = f"regexp_replace({norm}, {_lit(pattern)}, {_lit(repl)})"
+        norm = f"regexp_replace({norm}, {sql_text(pattern)}, {sql_text(repl)})"
     key_names = ", ".join(f"{k} as k{i}" for i, k in enumerate(keys))
     if keys:
         con.execute(f"""
@@ -139,7 +134,7 @@ def build(table, found: Detection, problems: list[Problem]) -> None:
         "utm_source": f"coalesce(u.utm_source, {text('utm_source')})",
         "utm_medium": f"coalesce(u.utm_medium, {text('utm_medium')})",
         "utm_campaign": f"coalesce(u.utm_campaign, {text('utm_campaign')})",
-        "source_system": _lit(found.source_system),
+        "source_system": sql_text(found.source_system),
     }
     select = ", ".join(f"{chosen[c]} as {c}" for c in columns)
     con.execute(f"insert into canonical ({', '.join(columns)}, {ROW_COLUMN})"
@@ -162,11 +157,34 @@ def build(table, found: Detection, problems: list[Problem]) -> None:
 
 def _fast_timestamp(value: str) -> str:
     """ISO 8601 (with an offset, Z, UTC or none) and YYYYMMDD, in SQL; NULL for anything else."""
-    iso = (f"case when regexp_full_match({value}, {_lit(_ISO)}) then cast(try_cast("
+    iso = (f"case when regexp_full_match({value}, {sql_text(_ISO)}) then cast(try_cast("
            f"regexp_replace({value}, '\\s*(UTC|GMT)$', 'Z') as timestamptz) as timestamp) end")
     compact = (f"case when regexp_full_match({value}, '(?:19|20)\\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\\d|3[01])')"
                f" then try_strptime({value}, '%Y%m%d') end")
     return f"coalesce({iso}, {compact})"
+
+
+# layouts of a whole timestamp column that strptime reads far faster than the general ISO reading
+_COLUMN_FORMATS = ("%Y-%m-%dT%H:%M:%S.%gZ", "%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S",
+                   "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%g", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%g",
+                   "%Y-%m-%dT%H:%M:%S.%f")
+
+
+def _one_format(con, cell: str, general: str) -> str | None:
+    """Exports write every timestamp the same way: when the column's first value has one of
+    _COLUMN_FORMATS (and strptime gives the same time as the general reading `general`), values
+    of that exact length are read with that format, and only the others by `general`."""
+    first = con.execute(f"select {cell} from cells where {cell} <> '' order by {ROW_COLUMN} limit 1").fetchall()
+    if not first:
+        return None
+    value = first[0][0]
+    for fmt in _COLUMN_FORMATS:
+        same = con.execute(f"select try_strptime($1, $2) is not null and try_strptime($1, $2) = ({general})"
+                           f" from (select $1 as {cell})", [value, fmt]).fetchall()[0][0]
+        if same:
+            return (f"coalesce(case when length({cell}) = {len(value)} then try_strptime({cell}, {sql_text(fmt)}) end,"
+                    f" {general})")
+    return None
 
 
 def _late_timestamps(con, table, problems: list[Problem], cell: dict, column: dict, primary: str | None) -> None:

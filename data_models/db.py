@@ -39,8 +39,31 @@ def connect(path: str | pathlib.Path = ":memory:", read_only: bool = False) -> d
 def init_db(con: duckdb.DuckDBPyConnection) -> None:
     """Create canonical tables and seeds if missing, then (re)create every model view."""
     con.execute((HERE / "schema.sql").read_text())
+    _drop_web_events_index(con)
     _seed(con)
     build_models(con)
+
+
+def _drop_web_events_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Databases made before web_events lost its primary key: rebuild the table without it (DuckDB
+    cannot drop a constraint), rows and column order unchanged, in one transaction."""
+    if not con.execute("select count(*) from duckdb_constraints() where table_name = 'web_events'"
+                       " and schema_name = 'main' and constraint_type = 'PRIMARY KEY'").fetchone()[0]:
+        return
+    columns = con.execute("select column_name, data_type from information_schema.columns where table_name ="
+                          " 'web_events' and table_schema = 'main' order by ordinal_position").fetchall()
+    required = {"event_id", "visitor_id", "occurred_at"}
+    body = ", ".join(f"{c} {t}{' not null' if c in required else ''}" for c, t in columns)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"create table _web_events_rebuilt ({body})")
+        con.execute("insert into _web_events_rebuilt select * from web_events")
+        con.execute("drop table web_events")
+        con.execute("alter table _web_events_rebuilt rename to web_events")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
 
 
 def _seed(con: duckdb.DuckDBPyConnection) -> None:

@@ -135,9 +135,11 @@ create table if not exists touchpoints (
     load_id       bigint                     -- the load that last wrote this row
 );
 
--- one row per web analytics event (page view)
+-- one row per web analytics event (page view). event_id is unique, but kept so by the loader (the
+-- file's duplicates are dropped, then only new ids are inserted) rather than by an index: on a
+-- million-event export, maintaining the index cost more than reading the file (benches/bench_load.py)
 create table if not exists web_events (
-    event_id      varchar primary key,       -- the tool's event id, or a stable hash of visitor, time, event and url
+    event_id      varchar not null,          -- the tool's event id, or a stable hash of visitor, time, event and url
     visitor_id    varchar not null,        -- GA4 user_pseudo_id / Segment anonymous_id
     user_id       varchar,                 -- CRM contact id once identified
     occurred_at   timestamp not null,        -- event time (UTC)

@@ -119,11 +119,28 @@ m9,a9,,"Mar 3, 2026",https://example.com/t,,,,,
 m1,a1,, 2026-03-01T10:00:00.123Z ,https://example.com/p?utm_medium=cpc,,src,,camp,
 """
 
+# the first time has a layout strptime reads (the fast path for values of that length); the others
+# do not all have it: another length, an offset, an impossible month or hour, surrounding spaces;
+# two rows of empty cells (one of spaces) are left out
+ONE_FORMAT = b"""id,anonymous_id,user_id,timestamp,context_page_url
+m1,a1,,2026-03-01T10:00:00.123Z,https://example.com/p
+m2,a2,,2026-03-01T10:00:00.5Z,https://example.com/p
+,,,,
+m3,a3,,2026-03-01T11:00:00.000+01:00,https://example.com/q
+m4,a4,,2026-13-01T10:00:00.000Z,https://example.com/r
+m5,a5,,2026-03-01T25:00:00.000Z,https://example.com/r
+ , ,  ,	,
+m6,a6,, 2026-03-02T10:00:00.250Z ,https://example.com/s
+m7,a7,,2026-03-02T10:00:00.250Z,https://example.com/s
+m8,a8,,2026-03-02 10:00:00,https://example.com/t
+"""
+
 CASES = {name: (FIXTURES / name).read_bytes() for name in (
     "ambiguous_dates.csv", "bad_values.csv", "bom_semicolon_decimal_comma.csv", "salesforce_export.zip",
     "spend_pipe.txt", "content_utf16be.csv", "cp1252_contacts_crlf.csv", "google_ads_utf16le_tab.csv")}
 CASES.update({"euro.csv": EUROPEAN, "ambiguous_first.csv": AMBIGUOUS_FIRST,
-              "dupes.csv": DUPLICATES_ACROSS_BATCHES, "many_bad.csv": MANY_BAD, "ga4.csv": GA4, "pages.csv": SEGMENT})
+              "dupes.csv": DUPLICATES_ACROSS_BATCHES, "many_bad.csv": MANY_BAD, "ga4.csv": GA4, "pages.csv": SEGMENT,
+              "one_format.csv": ONE_FORMAT})
 
 
 def _outcome(name: str, data: bytes) -> list[tuple]:
@@ -173,6 +190,16 @@ def test_web_events_typed_in_sql(staged_small):
     assert (f["url"][0], f["utm_source"][0], f["utm_medium"][0]) == ("example.com/p", "src", "cpc")
     assert [x.rule for x in p.problems] == ["date_format", "duplicate_events"]
     assert p.problems[0].row == 8
+
+
+def test_one_timestamp_layout_is_read_fast_and_the_others_as_before(staged_small):
+    [p] = parse_file("one_format.csv", ONE_FORMAT)
+    f = p.frame
+    assert f["_row"].tolist() == [2, 3, 5, 6, 7, 9, 10, 11]          # rows 4 and 8 hold only empty cells
+    assert [None if pd.isna(t) else str(t) for t in f["occurred_at"]] == [
+        "2026-03-01 10:00:00.123000", "2026-03-01 10:00:00.500000", "2026-03-01 10:00:00", None, None,
+        "2026-03-02 10:00:00.250000", "2026-03-02 10:00:00.250000", "2026-03-02 10:00:00"]
+    assert [(x.row, x.value) for x in p.errors] == [(6, "2026-13-01T10:00:00.000Z"), (7, "2026-03-01T25:00:00.000Z")]
 
 
 # ---- what is and is not staged ---------------------------------------------------------------------

@@ -318,3 +318,40 @@ def test_large_load_counts_and_undo(con):
                        ).fetchall() == [(n + 2, 3)]
     load.undo_load(con, second.load_ids[0])
     assert con.execute("select * from web_events order by event_id").fetchall() == before
+
+
+PAGE_VIEWS = (b"id,anonymous_id,user_id,timestamp,context_page_url\n"
+              b"m1,a1,,2026-03-01T10:00:00.000Z,https://example.com/p\n"
+              b"m2,a2,,2026-03-01T11:00:00.000Z,https://example.com/q\n"
+              b"m3,a1,C1,2026-03-02T09:30:00.000Z,https://example.com/r\n")
+
+
+def test_web_event_ids_stay_unique_without_an_index(tmp_path):
+    """web_events has no primary key (the loader keeps event_id unique): a database made with the
+    key is rebuilt without it, rows unchanged; the same export twice, and a newer one overlapping
+    it, leave one row per event."""
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("create table web_events (event_id varchar primary key, visitor_id varchar not null,"
+                " user_id varchar, occurred_at timestamp not null, event_name varchar, url varchar,"
+                " referrer varchar, utm_source varchar, utm_medium varchar, utm_campaign varchar,"
+                " source_system varchar, load_id bigint)")
+    old.execute("insert into web_events (event_id, visitor_id, occurred_at, url, load_id)"
+                " values ('m1', 'a1', timestamp '2026-03-01 10:00:00', 'example.com/p', 7)")
+    old.close()
+    con = db.connect(path)
+    assert con.execute("select constraint_type from duckdb_constraints() where table_name = 'web_events'"
+                       " order by all").fetchall() == [("NOT NULL",)] * 3
+    assert con.execute("select event_id, visitor_id, url, load_id from web_events").fetchall() == [
+        ("m1", "a1", "example.com/p", 7)]
+
+    first = load.load_files(con, [("pages.csv", PAGE_VIEWS)], user="t")
+    assert first.ok and (first.files[0].inserted, first.files[0].updated, first.files[0].unchanged) == (2, 1, 0)
+    again = load.load_files(con, [("pages.csv", PAGE_VIEWS)], user="t")
+    assert (again.files[0].inserted, again.files[0].updated, again.files[0].unchanged) == (0, 0, 3)
+    newer = PAGE_VIEWS.replace(b"https://example.com/r", b"https://example.com/s") + \
+        b"m4,a3,,2026-03-03T08:00:00.000Z,https://example.com/p\n"
+    third = load.load_files(con, [("pages2.csv", newer)], user="t")
+    assert (third.files[0].inserted, third.files[0].updated, third.files[0].unchanged) == (1, 1, 2)
+    assert con.execute("select event_id, url from web_events order by event_id").fetchall() == [
+        ("m1", "example.com/p"), ("m2", "example.com/q"), ("m3", "example.com/s"), ("m4", "example.com/p")]
