@@ -22,6 +22,7 @@ import pathlib
 import re
 import sys
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, Iterable
 
 import pandas as pd
@@ -164,16 +165,34 @@ def _problem(file: str, rule: str, message: str, hint: str = "") -> Problem:
 
 def _check(parsed: Parsed, source: str, sha: str) -> FileReport:
     """Parser problems plus the kind's GX suite, as one report."""
+    report = _report(parsed, source, sha)
+    _validate(report)
+    return report
+
+
+def _report(parsed: Parsed, source: str, sha: str) -> FileReport:
+    """The report of a parsed export before validation: the parser's problems only."""
     report = FileReport(name=parsed.file_name, kind=parsed.kind, layout=parsed.layout,
                         rows_in_file=parsed.row_count, source=source, sha256=sha, parsed=parsed)
     if parsed.kind not in KIND_TABLE:
         report.errors.append(_problem(parsed.file_name, "unknown_kind", f"'{parsed.kind}' is not a known export kind",
                                       "Choose one of: " + ", ".join(KIND_TABLE)))
         return report
+    for p in parsed.problems:
+        (report.errors if p.severity == "error" else report.warnings).append(p)
+    return report
+
+
+def _validate(report: FileReport) -> None:
+    """Run the kind's GX suite on the report's rows; its problems join the parser's."""
+    parsed = report.parsed
+    if parsed.kind not in KIND_TABLE:
+        return
     run = suites.run_suite(parsed)
     report.checks = run.results
     # a value the parser already reported (e.g. an unreadable date) is not reported again by GX
     seen = {(p.row, p.column) for p in parsed.problems if p.severity == "error" and p.row is not None}
+    report.errors, report.warnings = [], []
     for p in parsed.problems + [p for p in run.problems if (p.row, p.column) not in seen or p.severity != "error"]:
         (report.errors if p.severity == "error" else report.warnings).append(p)
     report.bad_rows = dict(run.bad_rows)
@@ -184,29 +203,36 @@ def _check(parsed: Parsed, source: str, sha: str) -> FileReport:
         report.rejected = report.rows_in_file   # a file-level error (e.g. a missing column) affects every row
     else:
         report.rejected = len(report.bad_rows)
-    return report
+
+
+def _parse_one(name: str, data: bytes, kind: str | None, mapping: dict | None,
+               parser: Callable[..., list[Parsed]] | None) -> list[Parsed] | list[Problem]:
+    """The file's parsed exports, or the problems that stopped it being read."""
+    try:
+        parsed_list = (parser or _default_parser())(name, data, kind=kind, mapping=mapping)
+    except ConnectorError as exc:
+        return list(exc.problems)
+    except Exception as exc:  # a parser bug must not take the upload page down
+        return [_problem(name, "unreadable", f"the file could not be read ({exc.__class__.__name__}: {exc})",
+                         "Check that it is a CSV, Excel or zip export, or choose its kind by hand")]
+    return parsed_list or [_problem(name, "empty", "no data was found in the file",
+                                    "Check that you picked the right export")]
 
 
 def _parse_all(files: Iterable[tuple[str, bytes]], kind: str | None, mapping: dict | None,
                parser: Callable[..., list[Parsed]] | None) -> list[FileReport]:
     reports: list[FileReport] = []
     for name, data in files:
-        sha = hashlib.sha256(data).hexdigest()
-        try:
-            parsed_list = (parser or _default_parser())(name, data, kind=kind, mapping=mapping)
-        except ConnectorError as exc:
-            reports.append(FileReport(name=name, source=name, sha256=sha, errors=list(exc.problems)))
-            continue
-        except Exception as exc:  # a parser bug must not take the upload page down
-            reports.append(FileReport(name=name, source=name, sha256=sha, errors=[_problem(
-                name, "unreadable", f"the file could not be read ({exc.__class__.__name__}: {exc})",
-                "Check that it is a CSV, Excel or zip export, or choose its kind by hand")]))
-            continue
-        if not parsed_list:
-            reports.append(FileReport(name=name, source=name, sha256=sha, errors=[_problem(
-                name, "empty", "no data was found in the file", "Check that you picked the right export")]))
-            continue
-        reports.extend(_check(p, name, sha) for p in parsed_list)
+        # hashing a large file takes about as long as a pass of the parser: done meanwhile (hashlib
+        # lets go of the GIL)
+        with ThreadPoolExecutor(1) as pool:
+            hashing = pool.submit(lambda d: hashlib.sha256(d).hexdigest(), data)
+            outcome = _parse_one(name, data, kind, mapping, parser)
+            sha = hashing.result()
+        if all(isinstance(x, Problem) for x in outcome):
+            reports.append(FileReport(name=name, source=name, sha256=sha, errors=list(outcome)))
+        else:
+            reports.extend(_report(p, name, sha) for p in outcome)
     return reports
 
 
@@ -348,11 +374,16 @@ def database_dir(con) -> pathlib.Path | None:
     return pathlib.Path(row[0]).resolve().parent if row and row[0] else None
 
 
-def archive_file(archive_dir: pathlib.Path, name: str, data: bytes, sha: str) -> pathlib.Path:
-    """Keep the raw bytes as <sha256[:12]>_<safe name>; an existing archive is never overwritten."""
-    archive_dir.mkdir(parents=True, exist_ok=True)
+def archive_path(archive_dir: pathlib.Path, name: str, sha: str) -> pathlib.Path:
+    """Where the raw bytes of a file are kept: <sha256[:12]>_<safe name>."""
     safe = _SAFE_NAME.sub("_", pathlib.PurePath(name.replace("\\", "/")).name).strip("._") or "upload"
-    target = archive_dir / f"{sha[:12]}_{safe[-120:]}"
+    return archive_dir / f"{sha[:12]}_{safe[-120:]}"
+
+
+def archive_file(archive_dir: pathlib.Path, name: str, data: bytes, sha: str) -> pathlib.Path:
+    """Keep the raw bytes at archive_path(); an existing archive is never overwritten."""
+    archive_dir.mkdir(parents=True, exist_ok=True)
+    target = archive_path(archive_dir, name, sha)
     if target.exists():
         return target
     tmp = archive_dir / f".{target.name}.{os.getpid()}.tmp"
@@ -407,24 +438,54 @@ def _log_rejection(con, reports: list[FileReport], user: str, when: dt.datetime,
         raise
 
 
+def _archive_all(folder: pathlib.Path, files: list[FileReport], sources: dict[str, bytes],
+                 failing: list[FileReport]) -> None:
+    for f in files:
+        failing.append(f)
+        archive_file(folder, f.source, sources[f.source], f.sha256)
+        failing.pop()
+
+
+def _rejected(con, reports: list[FileReport], user: str, when: dt.datetime, dry_run: bool) -> LoadReport:
+    """The unit is not loaded because some file has errors: say so (and log it, unless a dry run)."""
+    if not dry_run:
+        _log_rejection(con, reports, user, when)
+    else:
+        for f in reports:
+            f.result = "rejected"
+    failed = [f.name for f in reports if f.errors]
+    return LoadReport(reports, ok=False, dry_run=dry_run,
+                      message=f"Rejected: {', '.join(dict.fromkeys(failed))} "
+                              f"{'has' if len(set(failed)) == 1 else 'have'} errors; nothing was loaded.")
+
+
+def _unwritten(reports: list[FileReport]) -> None:
+    for f in reports:
+        f.inserted = f.updated = f.unchanged = 0
+        f.archive_path = None
+        f.load_id = None
+
+
 def load_parsed(con, reports: list[FileReport], user: str, sources: dict[str, bytes] | None = None,
-                dry_run: bool = False, archive_dir: str | pathlib.Path | None = None) -> LoadReport:
-    """Write checked files as one unit (used by load_files; tests may hand-build the reports)."""
+                dry_run: bool = False, archive_dir: str | pathlib.Path | None = None,
+                checking: Future | None = None) -> LoadReport:
+    """Write checked files as one unit (used by load_files; tests may hand-build the reports).
+
+    `checking`, when given, is the validation of `reports` still running (load_files starts it
+    before calling): the rows are written meanwhile, inside the transaction, which is rolled back
+    if validation finds an error."""
     sources = sources or {}
     when = dt.datetime.now().replace(microsecond=0)
     with _WRITER:
         if any(f.errors for f in reports):
-            if not dry_run:
-                _log_rejection(con, reports, user, when)
-            else:
-                for f in reports:
-                    f.result = "rejected"
-            failed = [f.name for f in reports if f.errors]
-            return LoadReport(reports, ok=False, dry_run=dry_run,
-                              message=f"Rejected: {', '.join(dict.fromkeys(failed))} "
-                                      f"{'has' if len(set(failed)) == 1 else 'have'} errors; nothing was loaded.")
+            if checking is not None:
+                checking.result()      # every problem of every file, not only the parser's
+            return _rejected(con, reports, user, when, dry_run)
         folder = pathlib.Path(archive_dir) if archive_dir else (
             database_dir(con) / "archive" if database_dir(con) else None)
+        to_archive = [] if dry_run or folder is None else [f for f in reports if f.source in sources]
+        pool = ThreadPoolExecutor(1)
+        failing: list[FileReport] = []    # the file being archived, if archiving fails
         con.execute("begin transaction")
         current: FileReport | None = None
         try:
@@ -433,11 +494,21 @@ def load_parsed(con, reports: list[FileReport], user: str, sources: dict[str, by
                 current = f
                 f.load_id, next_id = next_id, next_id + 1
                 f.inserted, f.updated, f.unchanged = _upsert(con, f.parsed, f.load_id)
+            current = None
+            if checking is not None:
+                checking.result()
+                if any(f.errors for f in reports):
+                    con.execute("rollback")
+                    _unwritten(reports)
+                    return _rejected(con, reports, user, when, dry_run)
+            # the raw files are written to the archive while the figures are rebuilt
+            archiving = pool.submit(_archive_all, folder, to_archive, sources, failing)
+            for f in reports:
                 if dry_run:
                     f.result = "preview"
                     continue
-                if folder is not None and f.source in sources:
-                    f.archive_path = str(archive_file(folder, f.source, sources[f.source], f.sha256))
+                if f in to_archive:
+                    f.archive_path = str(archive_path(folder, f.source, f.sha256))
                 f.result = "accepted"
                 _log(con, f.load_id, when, user, f, "accepted", _file_message(f, []))
                 suites.record_results(con, f.kind, f.load_id, f.checks, when)
@@ -445,17 +516,20 @@ def load_parsed(con, reports: list[FileReport], user: str, sources: dict[str, by
                 # figures are rebuilt in the same transaction: readers see the old or the new state, never a mix
                 from data_models import db
                 db.refresh_models(con)
+            archiving.result()
             con.execute("rollback" if dry_run else "commit")
         except Exception as exc:
             con.execute("rollback")
+            _unwritten(reports)
+            if checking is not None:
+                checking.result()
+                if any(f.errors for f in reports):   # e.g. a key repeated in the file: its errors say why
+                    return _rejected(con, reports, user, when, dry_run)
             reason = f"{exc.__class__.__name__}: {exc}".splitlines()[0]
-            for f in reports:
-                f.inserted = f.updated = f.unchanged = 0
-                f.archive_path = None
-                f.load_id = None
-            if current is not None:
-                current.errors.append(_problem(
-                    current.name, "load_error", f"the rows could not be stored ({reason})",
+            culprit = current or (failing[-1] if failing else reports[-1] if reports else None)
+            if culprit is not None:
+                culprit.errors.append(_problem(
+                    culprit.name, "load_error", f"the rows could not be stored ({reason})",
                     "Check the column types in the file; nothing was loaded"))
             if not dry_run:
                 _log_rejection(con, reports, user, when, reason)
@@ -464,6 +538,8 @@ def load_parsed(con, reports: list[FileReport], user: str, sources: dict[str, by
                     f.result = "rejected"
             return LoadReport(reports, ok=False, dry_run=dry_run,
                               message=f"Rejected: the files could not be stored ({reason}); nothing was loaded.")
+        finally:
+            pool.shutdown()
         if dry_run:
             for f in reports:
                 f.load_id = None
@@ -474,11 +550,16 @@ def load_files(con, files: list[tuple[str, bytes]], user: str = "cli", kind: str
                mapping: dict | None = None, dry_run: bool = False,
                archive_dir: str | pathlib.Path | None = None,
                parser: Callable[..., list[Parsed]] | None = None) -> LoadReport:
-    """Parse, validate and (unless dry_run) load the files as one unit; see the module docstring."""
+    """Parse, validate and (unless dry_run) load the files as one unit; see the module docstring.
+
+    Validation runs while the rows are written inside the transaction (DuckDB's writing and the
+    suite's pandas work overlap on two cores); the transaction is rolled back if it finds an error."""
     files = list(files)
     reports = _parse_all(files, kind, mapping, parser)
-    return load_parsed(con, reports, user, sources={name: data for name, data in files},
-                       dry_run=dry_run, archive_dir=archive_dir)
+    with ThreadPoolExecutor(1) as pool:
+        checking = pool.submit(lambda: [_validate(f) for f in reports if f.parsed is not None])
+        return load_parsed(con, reports, user, sources={name: data for name, data in files},
+                           dry_run=dry_run, archive_dir=archive_dir, checking=checking)
 
 
 def load_paths(db_path: str, paths: list[str], user: str = "cli", kind: str | None = None) -> LoadReport:

@@ -107,13 +107,14 @@ def parse_staged(table: files.StagedTable, kind: str | None = None,
     found, spec, problems, used = _detect(table, kind, mapping)
     store = table.staging
     staging.canonical_table(store, found.kind)
+    unique: set[tuple[str, ...]] = set()
     if web_sql.supports(found):
-        web_sql.build(table, found, problems)
+        unique = web_sql.build(table, found, problems)
     else:
         _build_in_batches(table, found, spec, problems)
     store.con.execute("drop view if exists cells")
     store.con.execute("drop table if exists _read")
-    rows = staging.StagedRows(store, list(kind_columns(found.kind)) + [ROW_COLUMN])
+    rows = staging.StagedRows(store, list(kind_columns(found.kind)) + [ROW_COLUMN], unique)
     if not rows.count() and not any(p.severity == "error" for p in problems):
         problems.append(Problem(table.file_name, None, None, None, "no_rows", "the file has no data rows",
                                 "Check the export's filters", severity="warning"))

@@ -148,9 +148,11 @@ def append_canonical(staging: Staging, frame: pd.DataFrame) -> None:
 class StagedRows:
     """The canonical rows of one parsed file, in table `canonical` of a staging database."""
 
-    def __init__(self, staging: Staging, columns: list[str]):
+    def __init__(self, staging: Staging, columns: list[str], unique: set[tuple[str, ...]] | None = None):
         self.staging = staging
         self.columns = columns       # canonical columns + ROW_COLUMN, in frame order
+        # keys the parser made unique (it removed the file's repeats): no need to look for duplicates again
+        self.unique = set(unique or ())
         self._count: int | None = None
 
     def _select(self, columns: list[str] | None = None) -> str:

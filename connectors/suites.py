@@ -590,6 +590,8 @@ def _unique_from_sql(staged, check: Check, f: _Failures) -> None:
     if any(c not in staged.columns for c in cols):
         f.raised = True
         return
+    if tuple(cols) in staged.unique:   # the parser already removed repeats (and said so in a warning)
+        return
     on = " and ".join(f"c.{k} = d.{k}" for k in cols)
     found = staged.query(
         f"select c.{ROW_COLUMN}, {', '.join('c.' + k for k in cols)} from canonical c join"
@@ -610,6 +612,8 @@ def validate(parsed: Parsed) -> list[Problem]:
 def record_results(con, kind: str, load_id: int | None, results: list[CheckResult],
                    validated_at: dt.datetime | None = None) -> None:
     """Keep the latest validation results of a kind in validation_results (replaces older ones)."""
+    if not results:    # nothing was validated (e.g. a report built by hand): keep what is there
+        return
     validated_at = validated_at or dt.datetime.now()
     con.execute("delete from validation_results where kind = ?", [kind])
     con.executemany(

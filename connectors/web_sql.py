@@ -40,8 +40,9 @@ def _in(values) -> str:
     return "(" + ", ".join(sql_text(v) for v in sorted(values)) + ")"
 
 
-def build(table, found: Detection, problems: list[Problem]) -> None:
+def build(table, found: Detection, problems: list[Problem]) -> set[tuple[str, ...]]:
     """Fill the staging table `canonical` from `cells` in one pass; problems found are appended.
+    Returns the keys now unique in `canonical`: event_id (every event has one; repeats are removed).
 
     Rare cases cost extra passes only when they occur: timestamps the SQL fast paths cannot read,
     GA4 rows falling back to event_date, and duplicate events."""
@@ -153,6 +154,7 @@ def build(table, found: Detection, problems: list[Problem]) -> None:
         con.execute(f"delete from canonical where {ROW_COLUMN} in (select {ROW_COLUMN} from (select {ROW_COLUMN},"
                     f" row_number() over (partition by event_id order by {ROW_COLUMN}) as n from canonical)"
                     " where n > 1)")
+    return {("event_id",)}
 
 
 def _fast_timestamp(value: str) -> str:

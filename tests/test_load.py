@@ -355,3 +355,27 @@ def test_web_event_ids_stay_unique_without_an_index(tmp_path):
     assert (third.files[0].inserted, third.files[0].updated, third.files[0].unchanged) == (1, 1, 2)
     assert con.execute("select event_id, url from web_events order by event_id").fetchall() == [
         ("m1", "example.com/p"), ("m2", "example.com/q"), ("m3", "example.com/s"), ("m4", "example.com/p")]
+    load.undo_load(con, third.load_ids[0])
+    assert con.execute("select event_id, url from web_events order by event_id").fetchall() == [
+        ("m1", "example.com/p"), ("m2", "example.com/q"), ("m3", "example.com/r")]
+
+
+def test_validation_runs_beside_the_write_and_rolls_it_back(con, tmp_path):
+    """load_files validates while the rows are written: the rows of a file whose only error is
+    found by the suite (a negative amount; nothing the database refuses) were written inside
+    the transaction, and are rolled back with the other file of the unit; no archive is kept."""
+    run(con, ("opps.csv", OPPS_V1))
+    before = table(con)
+    negative = OPPS_V1.replace(b"100.50", b"-100.50")
+    assert negative != OPPS_V1
+    report = load.load_files(con, [("ads.csv", ADS), ("opps_neg.csv", negative)], user="ana",
+                             archive_dir=tmp_path / "unit_archive")
+    assert not report.ok
+    assert [str(p) for p in report.errors] == [
+        "opps_neg.csv, row 2, column amount: amount is negative (-100.5). "
+        "Correct the value in the source system; it cannot be below zero."]
+    assert report.load_ids == []
+    assert [(f.inserted, f.updated, f.result, f.archive_path) for f in report.files] == [(0, 0, "rejected", None)] * 2
+    assert table(con) == before and table(con, "ad_spend") == []
+    assert [(r[2], r[10]) for r in log(con)][-2:] == [("ads.csv", "rejected"), ("opps_neg.csv", "rejected")]
+    assert not (tmp_path / "unit_archive").exists()
