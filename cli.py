@@ -90,7 +90,8 @@ def serve(options: list[str]) -> int:
 
 def _preload() -> None:
     """Import what every page needs, and let plotly build its trace validators once, while the server
-    starts: otherwise the first visitor after a restart waits for about a second of imports."""
+    starts: otherwise the first visitor after a restart waits for about a second of imports. Then start
+    the cache warm-up (pages/shared/warmup.py) of the dashboard's default view."""
     import plotly.graph_objects as go
 
     import data_models.attribution  # noqa: F401
@@ -104,6 +105,11 @@ def _preload() -> None:
     # what is loaded now lives as long as the server: keep it out of every later garbage collection's scan
     gc.collect()
     gc.freeze()
+    # the default view's figures, computed in the background once the server runs (and after every load)
+    from pages.shared import ui, warmup
+
+    warmup.enable()
+    warmup.start(ui.db_path(), wait_for_server=True)
 
 
 def main(argv: list[str] | None = None) -> int:

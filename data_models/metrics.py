@@ -519,29 +519,71 @@ def reconciliation(con, params: Params) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 
 
+# influenced pipeline summed in the database (DECIMAL), overall or per quarter / segment: the window facts
+# of each deal stay in DuckDB instead of coming back to Python row by row
+INFLUENCED_TEMPLATE = (_without_first_touch(OPPORTUNITY_TOUCH_FACTS_CTES)
+                       .replace("select opportunity_id, amount, created_date,",
+                                "select opportunity_id, segment, amount, created_date,", 1)
+                       .replace("        scoped.amount,\n", "        scoped.segment,\n        scoped.amount,\n", 1)) + """,
+
+periods as (
+    select
+        opportunity_facts.*,
+        {period_index} as period_index,
+        marketing_touches_in_window > 0 as influenced
+    from opportunity_facts
+),
+
+final as (
+    select
+        {select_dims}count(*) as total_opportunities,
+        coalesce(sum(amount), 0) as total_amount,
+        sum(case when influenced then 1 else 0 end) as influenced_opportunities,
+        coalesce(sum(case when influenced then amount end), 0) as influenced_amount,
+        sum(case when influenced and via_account then 1 else 0 end) as via_account_opportunities,
+        coalesce(sum(case when influenced and via_account then amount end), 0) as via_account_amount
+    from periods
+    {group_by}
+)
+
+select * from final
+""".replace("{period_index}", PERIOD_INDEX_EXPR)
+if INFLUENCED_TEMPLATE.count("segment,") != 2:
+    raise RuntimeError("OPPORTUNITY_TOUCH_FACTS_CTES changed; update INFLUENCED_TEMPLATE")
+INFLUENCED_GROUPS = {"quarter": "period_index", "segment": "segment"}
+
+
+def _influenced(con, params: Params, dims: list[str]) -> pd.DataFrame:
+    sql = _render_grouped(INFLUENCED_TEMPLATE, dims)
+    df = frame(con, sql, _window_fact_args(params) + period_args("quarter", params))
+    for column in ("total_opportunities", "influenced_opportunities", "via_account_opportunities"):
+        df[column] = [int(v or 0) for v in df[column]]
+    df["influenced_share"] = [safe_ratio(a, t) for a, t in zip(df["influenced_amount"], df["total_amount"])]
+    df["lookback_days"] = params.lookback_days
+    return df[dims + ["total_opportunities", "total_amount", "influenced_opportunities", "influenced_amount",
+                      "influenced_share", "via_account_opportunities", "via_account_amount", "lookback_days"]]
+
+
 def influenced_pipeline(con, params: Params) -> pd.DataFrame:
     """Influenced pipeline: "opportunities with at least one marketing touchpoint from a contact on the deal (account fallback, labelled) between created date minus the lookback ... and the close date (or today). Each opportunity counts once in the total" (shared/domain.md).
 
     One row: total pipeline, influenced deals and amount, share, and how many of them are
     influenced only through the account fallback.
     """
-    facts = frame(con, WINDOW_TOUCH_FACTS_SQL, _window_fact_args(params))
-    amounts = [a if isinstance(a, Decimal) else Decimal(0) for a in facts["amount"]]
-    infl = (facts["marketing_touches_in_window"] > 0).tolist()
-    via = facts["via_account"].tolist()
-    total = sum(amounts, Decimal("0.00"))
-    infl_amount = sum((a for a, i in zip(amounts, infl) if i), Decimal("0.00"))
-    via_amount = sum((a for a, i, v in zip(amounts, infl, via) if i and v), Decimal("0.00"))
-    return pd.DataFrame([{
-        "total_opportunities": len(facts),
-        "total_amount": total,
-        "influenced_opportunities": int(sum(infl)),
-        "influenced_amount": infl_amount,
-        "influenced_share": safe_ratio(infl_amount, total),
-        "via_account_opportunities": int(sum(1 for i, v in zip(infl, via) if i and v)),
-        "via_account_amount": via_amount,
-        "lookback_days": params.lookback_days,
-    }])
+    return _influenced(con, params, [])
+
+
+def influenced_by(con, params: Params, by: str) -> pd.DataFrame:
+    """Influenced pipeline (same definition as `influenced_pipeline`, shared/domain.md) for each fiscal quarter
+    of the period (`by="quarter"`: a quarter cut by the period's start or end counts its part) or each segment
+    (`by="segment"`): the rows equal `influenced_pipeline` run on each quarter's or segment's filters, from one
+    query instead of one per group. Groups without opportunities are left out; ordered by quarter or segment.
+    """
+    if by not in INFLUENCED_GROUPS:
+        raise ValueError(f"by must be one of {', '.join(INFLUENCED_GROUPS)}")
+    df = _influenced(con, params, [INFLUENCED_GROUPS[by]])
+    df = df.sort_values(INFLUENCED_GROUPS[by], kind="stable", na_position="last").reset_index(drop=True)
+    return add_period_columns(df, "quarter", params)
 
 
 # linear weights of each influenced deal's marketing touches in the window, by channel
@@ -713,10 +755,12 @@ def velocity(con, params: Params) -> pd.DataFrame:
 
 def all_sql() -> list[str]:
     """Every SQL text this module can run, rendered for each whitelisted grouping."""
-    out = [CRM_PIPELINE_SQL, OPPORTUNITY_TOUCH_FACTS_SQL, WINDOW_TOUCH_FACTS_SQL, INFLUENCED_CHANNEL_SQL, VELOCITY_SQL]
+    out = [CRM_PIPELINE_SQL, OPPORTUNITY_TOUCH_FACTS_SQL, WINDOW_TOUCH_FACTS_SQL,
+           INFLUENCED_CHANNEL_SQL, VELOCITY_SQL]
     for template in (PIPELINE_SQL, REVENUE_SQL):
         out.append(_render_grouped(template, []))
         out += [_render_grouped(template, [d]) for d in DIMENSIONS.values()]
     for definition in SOURCE_GROUP_COLUMNS:
         out += [_sourced_sql(definition, True), _sourced_sql(definition, False)]
+    out += [_render_grouped(INFLUENCED_TEMPLATE, dims) for dims in ([], *([d] for d in INFLUENCED_GROUPS.values()))]
     return out

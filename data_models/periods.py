@@ -57,3 +57,27 @@ def period_label(start: dt.date, end: dt.date, fiscal_year_start_month: int = 1)
     if start.year == end.year:
         return f"{start:%b} {start.day} – {end:%b} {end.day}, {end.year}"
     return f"{start:%b} {start.day}, {start.year} – {end:%b} {end.day}, {end.year}"
+
+
+DEFAULT_PRESET = "This quarter"
+
+
+def view_params(as_of: dt.date, settings: dict, *, preset: str = DEFAULT_PRESET, fiscal_year_start_month: int | None = None,
+                start: dt.date | None = None, end: dt.date | None = None, segment: str | None = None,
+                region: str | None = None, model: str | None = None, sourced_definition: str | None = None,
+                lookback_days: int | None = None):
+    """The filters of one view of the dashboard: the sidebar's choices, each defaulting to the workspace
+    settings (data_models.settings.get_settings). The sidebar and the cache warm-up build their Params here,
+    so that the default view's figures are cached under exactly the key a page asks for."""
+    from data_models.params import Params
+
+    fy = int(settings["fiscal_year_start_month"] if fiscal_year_start_month is None else fiscal_year_start_month)
+    if preset != "Custom":
+        start, end = preset_range(preset, as_of, fy)
+    return Params(
+        start=start, end=end, as_of=as_of, segment=segment, region=region,
+        lookback_days=int(settings["lookback_days"] if lookback_days is None else lookback_days),
+        sourced_definition=sourced_definition or settings["sourced_definition"],
+        model=model or settings["attribution_model"], fiscal_year_start_month=fy, currency=settings["currency"],
+        gross_margin=settings["gross_margin_pct"] / 100,
+    )

@@ -2,16 +2,16 @@
 data-driven models (Markov removal effects, Shapley coalitions) shown with their workings."""
 import streamlit as st
 
-from data_models import attribution, roi
+from data_models import attribution
 from data_models.attribution_rules import CUSTOM_SLOTS, MILESTONE_LABELS
 from data_models.headlines import period_phrase
+from data_models.page_figures import ATTRIBUTION_BASES, DEFAULT_CUSTOM_WEIGHTS, AttributionFigures
 from data_models.params import ATTRIBUTION_MODELS
 from data_models.periods import period_label
 from pages.shared import charts, ui
 
 BASIS_NAMES = {"pipeline": "Pipeline created", "revenue": "Revenue won"}
 BASIS_NOUNS = {"pipeline": "new pipeline", "revenue": "won revenue"}
-DEFAULT_CUSTOM = {"first": 30, "lead": 20, "opp": 20, "won": 20, "rest": 10}
 
 p = ui.require_data(ui.params())
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
@@ -24,38 +24,37 @@ if st.session_state.get("attr_model_sidebar") != p.model:
     st.session_state["attr_model"] = p.model
 c1, c2 = st.columns(2)
 model = c1.selectbox("Model", ATTRIBUTION_MODELS, format_func=ui.MODEL_LABELS.get, key="attr_model")
-basis = c2.radio("Credit", list(BASIS_NAMES), format_func=BASIS_NAMES.get, horizontal=True, key="attr_basis")
+basis = c2.radio("Credit", ATTRIBUTION_BASES, format_func=BASIS_NAMES.get, horizontal=True, key="attr_basis")
 
 with st.expander("Custom weights (first / lead / opportunity / won / rest)", expanded=model == "custom"):
     st.caption("Five percentages that must add up to 100; they define the *Custom weights* model.")
     columns = st.columns(5)
     weights = tuple(
         column.number_input(MILESTONE_LABELS[slot].capitalize(), min_value=0, max_value=100, step=5,
-                            value=DEFAULT_CUSTOM[slot], key=f"attr_w_{slot}")
+                            value=DEFAULT_CUSTOM_WEIGHTS[slot], key=f"attr_w_{slot}")
         for column, slot in zip(columns, CUSTOM_SLOTS)
     )
-    weights_ok = sum(weights) == 100
+    figures = AttributionFigures(charts.load, p, model=model, basis=basis, weights=weights)
+    weights_ok = figures.weights_ok
     if not weights_ok:
         st.error(f"The five weights add up to {sum(weights)}, not 100: change them by {100 - sum(weights):+d} "
                  "in total. Until then the custom model is left out.")
     else:
         st.success("Weights add up to 100: the custom model is included in the comparison below.")
 
-used_model = model
-if model == "custom" and not weights_ok:
-    used_model = "w_shaped"
+used_model = figures.used_model
+if used_model != model:
     st.warning("Showing W-shaped (30/30/30/10) until the custom weights add up to 100.")
-pp = ui.replace_params(p, model=used_model, custom_weights=tuple(float(w) for w in weights) if weights_ok else None)
 model_name = ui.MODEL_LABELS.get(used_model, used_model)
 
-credit = charts.load(attribution.credit, pp, f"{model_name} credit", model=used_model, by="channel", basis=basis)
+credit = figures.credit
 info = attribution.reconciliation_of(credit)
 if not info["deals_with_touches"]:
     headline_slot.empty()
     charts.empty_state(f"deals with touches ({BASIS_NOUNS[basis]})", label, p)
     st.stop()
 
-compare = charts.load(attribution.compare_models, pp, "the model comparison", by="channel", basis=basis)
+compare = figures.compare
 models = [m for m in ATTRIBUTION_MODELS if m in compare.columns]
 by_channel = compare.set_index("channel")
 first_gain = (by_channel["first_touch"] - by_channel["last_touch"]).sort_values()
@@ -108,9 +107,8 @@ table.insert(0, "Channel name", [charts.channel_label(c) for c in compare["chann
 ui.table_with_download(table.round(0), key="attribution_by_channel", file_name="attribution_models_by_channel.csv")
 
 st.markdown("**Per campaign**")
-by_campaign = charts.load(attribution.compare_models, pp, "the model comparison by campaign", by="campaign", basis=basis)
-# names where the spend metric knows them (compare_models has ids only)
-names = charts.load(roi.spend_by_campaign, pp, "campaign names").set_index("campaign_id")["campaign_name"].dropna()
+by_campaign = figures.by_campaign
+names = figures.campaign_names
 by_campaign.insert(1, "Campaign name", by_campaign["campaign_id"].map(names))
 by_campaign = by_campaign.sort_values(used_model, ascending=False)
 ui.table_with_download(by_campaign.rename(columns={"campaign_id": "Campaign", **ui.MODEL_LABELS}).round(0),
@@ -137,7 +135,7 @@ if info["renormalised_deals"]:
 st.markdown("\n".join(f"- {r}" for r in reasons))
 
 # ---------- data-driven models, with their workings
-markov = charts.load(attribution.markov_details, pp, "the Markov chain", by="channel", basis=basis)
+markov = figures.markov
 with st.expander("Markov chain: removal effects", expanded=model == "markov"):
     effects = markov.credit.sort_values("removal_effect", ascending=False)
     if markov.total_conversions <= 0 or effects.empty:
@@ -162,7 +160,7 @@ with st.expander("Markov chain: removal effects", expanded=model == "markov"):
         ui.table_with_download(markov.transitions.round(4), key="attribution_markov_transitions",
                                file_name="markov_transitions.csv")
 
-shapley = charts.load(attribution.shapley_details, pp, "the Shapley values", by="channel", basis=basis)
+shapley = figures.shapley
 with st.expander("Shapley value: the coalition table", expanded=model == "shapley"):
     st.latex(shapley.formula)
     st.markdown(

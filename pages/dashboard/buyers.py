@@ -4,7 +4,8 @@ import uuid
 
 import streamlit as st
 
-from data_models import buyers, funnel
+from data_models import buyers
+from data_models.page_figures import BuyersFigures
 from pages.shared import auth, charts, ui
 from pages.shared.upload_flow import upload_flow
 
@@ -18,10 +19,9 @@ PERSONA_COLUMNS = {
 st.title("Buyers")
 p = ui.require_data(ui.params())
 
-personas = ui.metric(buyers.by_persona, p)
-committee = ui.metric(buyers.by_committee_size, p)
-lead_funnel = ui.metric(funnel.lead_funnel, p)
-acceptance = ui.metric(funnel.mql_acceptance, p)
+figures = BuyersFigures(charts.load, p)
+personas, committee = figures.personas, figures.committee
+lead_funnel, acceptance = figures.lead_funnel, figures.acceptance
 
 known = personas[(personas["persona"] != buyers.NO_ROLES) & (personas["deals"] >= 5)]
 if len(known):
@@ -48,7 +48,7 @@ if committee["deals"].sum():
 st.subheader("Lead funnel")
 ui.chart(charts.people_funnel(lead_funnel, f"Sales accepts {ui.pct(acceptance)} of MQLs — people created in the "
                                           "period by stage"), key="buyers_funnel")
-by_source = ui.metric(funnel.funnel_by_source, p)
+by_source = figures.by_source
 ui.table_with_download(by_source, key="funnel_by_source", file_name="funnel_by_source.csv", columns={
     "lead_source_channel": ("Lead source channel", "text"), "leads": ("Leads", "int"), "mqls": ("MQLs", "int"),
     "sals": ("Sales accepted", "int"), "mql_acceptance": ("MQLs accepted", "pct"),
@@ -56,7 +56,7 @@ ui.table_with_download(by_source, key="funnel_by_source", file_name="funnel_by_s
 })
 
 st.subheader("What buyers said")
-notes_all = ui.metric(buyers.interview_notes, p)
+notes_all = figures.notes_all
 if notes_all.empty:
     st.caption("No buyer interviews yet. Add one below or upload a CSV of win/loss interview notes.")
 else:
@@ -64,9 +64,9 @@ else:
     persona_choice = c1.selectbox("Persona", ["All"] + sorted(notes_all["persona"].dropna().unique()), key="notes_persona")
     area_choice = c2.selectbox("Insight area", ["All"] + list(buyers.INSIGHT_AREAS), key="notes_area",
                                format_func=lambda a: buyers.INSIGHT_LABELS.get(a, a))
-    notes = ui.metric(buyers.interview_notes, p, persona=None if persona_choice == "All" else persona_choice,
-                      insight_area=None if area_choice == "All" else area_choice)
-    summary = ui.metric(buyers.interviews, p)
+    notes = figures.notes(None if persona_choice == "All" else persona_choice,
+                          None if area_choice == "All" else area_choice)
+    summary = figures.interviews()
     st.dataframe(summary, hide_index=True, width="stretch")
     for note in notes.head(12).itertuples():
         st.markdown(f"> {note.note}\n>\n> — {note.persona}, {note.outcome}, "

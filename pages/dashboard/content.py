@@ -2,7 +2,8 @@
 95% intervals and the plain caveat that this is correlation."""
 import streamlit as st
 
-from data_models import content, headlines
+from data_models import content
+from data_models.page_figures import ContentFigures
 from data_models.periods import period_label
 from pages.shared import charts, ui
 
@@ -10,13 +11,14 @@ p = ui.require_data(ui.params())
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
 st.title(f"Content-assisted deals · {label}")
 
-groups = charts.load(content.assisted_comparison, p, "the assisted vs unassisted comparison").set_index("group")
+figures = ContentFigures(charts.load, p)
+groups = figures.groups
 a, u = groups.loc["assisted"], groups.loc["unassisted"]
 if int(a.deals) + int(u.deals) == 0:
     charts.empty_state("deals closed", label, p)
     st.stop()
 
-ui.headline(charts.load(headlines.content_headline, p, "the content headline").text)
+ui.headline(figures.headline.text)
 st.info(f"**Read this as a pointer, not proof.** {content.CAVEAT}")
 
 c1, c2, c3, c4 = st.columns(4)
@@ -44,7 +46,7 @@ with left:
         f"Content-assisted deals win {better}: {ui.pct(a.win_rate)} vs {ui.pct(u.win_rate)}",
         colors=[ui.PALETTE[0], ui.GROUP_COLORS["unknown"]]), key="content_win_rate")
 with right:
-    journey = charts.load(content.journey_before_meeting, p, "the journey before the first meeting").iloc[0]
+    journey = figures.journey
     if int(journey.touches):
         st.metric("Share of the journey before the first sales meeting", ui.pct(journey.share),
                   help="Touches before the first sales meeting (or creation, where no meeting is recorded) ÷ all "
@@ -74,7 +76,7 @@ ui.table_with_download(table.round(3), key="content_groups", file_name="content_
 
 # ---------- which assets
 st.subheader("Which assets")
-all_assets = charts.load(content.assets, p, "the assets")  # one query; both rankings below are cheap
+all_assets = figures.assets  # one query; both rankings below are cheap
 by_revenue = content.rank_assets(all_assets, "revenue", n=10)
 min_deals = st.number_input("Rank by lift only assets read on at least this many closed deals", 1, 50, 3,
                             key="content_min_deals")
@@ -112,7 +114,7 @@ ui.table_with_download(assets_table.round(3), key="content_assets", file_name="c
 
 # ---------- depth
 st.subheader("Does reading more go with winning more?")
-depth = charts.load(content.content_depth, p, "content depth")
+depth = figures.depth
 observed = depth[depth["deals"] > 0]
 if len(observed) > 1:
     best = observed.loc[observed["win_rate"].idxmax()]

@@ -1,11 +1,7 @@
 """Overview: what marketing contributed this period, in three sentences, a few numbers and one trend."""
-import dataclasses
-
 import streamlit as st
 
-from data_models import attribution, headlines, metrics
-from data_models.channels import MARKETING_CHANNELS
-from data_models.crm_totals import crm_totals
+from data_models.page_figures import OverviewFigures
 from data_models.periods import period_label
 from pages.shared import charts, ui
 
@@ -13,21 +9,14 @@ p = ui.require_data(ui.params())
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
 st.title(f"Marketing's contribution · {label}")
 
-lines = ui.metric(headlines.headlines, p)
+figures = OverviewFigures(charts.load, p)
+lines = figures.lines
 for line in lines:
     ui.headline(line.text)
 
-now = ui.metric(crm_totals, p).iloc[0]
-before = ui.metric(crm_totals, p.previous()).iloc[0]
+now, before = figures.now, figures.before
 sourced, influenced = lines[0], lines[1]
-
-
-def _marketing_revenue(params):
-    frame = ui.metric(attribution.credit, params, basis="revenue")
-    return float(frame.loc[frame["channel"].isin(MARKETING_CHANNELS), "amount"].sum()) if len(frame) else 0.0
-
-
-revenue_now, revenue_before = _marketing_revenue(p), _marketing_revenue(p.previous())
+revenue_now, revenue_before = figures.revenue_now, figures.revenue_before
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric("New pipeline", ui.money(now.pipeline), f"{ui.money(now.pipeline - before.pipeline)} {ui.vs_previous(p)}",
@@ -45,9 +34,7 @@ c4.metric("Revenue attributed to marketing", ui.money(revenue_now),
                f"total won revenue {ui.money(now.revenue)}.")
 
 # eight quarters of pipeline by source, ending with the selected period
-first_month = (p.end.year * 12 + p.end.month - 1) - 23
-trend_params = dataclasses.replace(p, start=p.start.replace(year=first_month // 12, month=first_month % 12 + 1, day=1))
-trend = ui.metric(metrics.sourced_pipeline, trend_params, grain="quarter")
+trend = figures.trend
 if len(trend):
     latest = trend[trend["source_group"] == "marketing"].tail(1)
     finding = (f"Marketing sourced {ui.pct(float(latest['share'].iloc[0]))} of pipeline in {latest['period'].iloc[0]}"

@@ -4,14 +4,15 @@ import datetime as dt
 import streamlit as st
 
 from data_models import invites, perception
+from data_models.page_figures import PerceptionFigures
 from pages.shared import auth, charts, ui
 from pages.shared.upload_flow import upload_flow
 
 st.title("Perception gap")
 p = ui.require_data(ui.params())
 
-gap = ui.metric(perception.perception_gap, p)
-measured = ui.metric(perception.measured_figures, p)
+figures = PerceptionFigures(charts.load, p)
+gap, measured = figures.gap, figures.measured
 sourced_q = next(q for q in perception.QUESTIONS.values() if q.measured == "sourced_share")
 sourced_gap = gap[gap["question_id"] == sourced_q.question_id].set_index("respondent_role")
 
@@ -40,7 +41,7 @@ for q in percent_questions:
     ui.chart(charts.belief_gap(rows, float(truth), title), key=f"gap_{q.question_id}")
 
 st.subheader("CMO vs sales")
-versus = ui.metric(perception.role_vs_role, p)
+versus = figures.versus
 if versus.empty:
     st.caption("No CMO or sales answers yet.")
 else:
@@ -51,7 +52,7 @@ else:
     })
 
 st.subheader("Maturity scorecard")
-card = ui.metric(perception.maturity_scorecard, p)
+card = figures.card
 if card.empty:
     st.caption("No maturity answers yet.")
 else:

@@ -1,26 +1,28 @@
 """Pipeline: how much new pipeline marketing sourced and influenced, by quarter, channel and segment,
 how the attributed total reconciles to the CRM, and the deals behind any bar."""
-import datetime as dt
-
 import streamlit as st
 
-from data_models import attribution, metrics
+from data_models import metrics
 from data_models.headlines import period_phrase
 from data_models.metrics import SOURCE_GROUPS
-from data_models.params import fiscal_quarter_bounds
+from data_models.page_figures import PIPELINE_DEFAULT_GROUP, PipelineFigures
 from data_models.periods import period_label
 from pages.shared import charts, ui
 
+# a bar of a large company holds thousands of deals: the page lists the largest (a few hundred kB less to send
+# and draw on every visit), the CSV download has them all
+LISTED_DEALS = 100
+
 p = ui.require_data(ui.params())
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
-other_definition = next(d for d in ui.SOURCED_LABELS if d != p.sourced_definition)
+figures = PipelineFigures(charts.load, p)
+other_definition = figures.other_definition
 chosen_name, other_name = ui.SOURCED_LABELS[p.sourced_definition], ui.SOURCED_LABELS[other_definition]
 st.title(f"Sourced & influenced pipeline · {label}")
 
-share, sourced_amount, total = charts.load(metrics.sourced_share, p, "sourced pipeline")
-other_share, other_amount, _ = charts.load(metrics.sourced_share, ui.replace_params(p, sourced_definition=other_definition),
-                                           "sourced pipeline (other definition)")
-influenced = charts.load(metrics.influenced_pipeline, p, "influenced pipeline").iloc[0]
+share, sourced_amount, total = figures.sourced
+other_share, other_amount, _ = figures.other_sourced
+influenced = figures.influenced
 if int(influenced.total_opportunities) == 0:
     charts.empty_state("opportunities were created", label, p)
     st.stop()
@@ -38,14 +40,8 @@ c3.metric("Influenced", ui.pct(influenced.influenced_share),
 c4.metric("New pipeline (CRM)", ui.money(total), help=f"{int(influenced.total_opportunities)} opportunities created.")
 
 # ---------- by quarter: the last four quarters up to the end of the period, or the whole period
-quarter_index = p.end.year * 12 + p.end.month - 1 - 9
-first_quarter = fiscal_quarter_bounds(dt.date(quarter_index // 12, quarter_index % 12 + 1, 1), p.fiscal_year_start_month)[0]
-trend_params = ui.replace_params(p, start=min(first_quarter, fiscal_quarter_bounds(p.start, p.fiscal_year_start_month)[0]))
-by_quarter = charts.load(metrics.sourced_pipeline, trend_params, "sourced pipeline by quarter", grain="quarter")
-other_by_quarter = charts.load(metrics.sourced_pipeline, ui.replace_params(trend_params, sourced_definition=other_definition),
-                               "sourced pipeline by quarter", grain="quarter")
-quarters = list(dict.fromkeys(by_quarter["period"]))
-starts = dict(zip(by_quarter["period"], by_quarter["period_start"]))
+by_quarter, other_by_quarter = figures.by_quarter, figures.other_by_quarter
+quarters = figures.quarters
 
 st.subheader("By quarter")
 marketing = by_quarter[by_quarter["source_group"] == "marketing"]
@@ -59,12 +55,8 @@ points = charts.selectable_chart(fig, key="pipeline_by_quarter")
 charts.follow_selection(points, "pipeline_by_quarter", {"x": "pl_quarter", "group": "pl_group"}, SOURCE_GROUPS)
 st.caption("Click a bar (or pick below) to see the deals behind it.")
 
-# sourced under both definitions and influenced, per quarter: one influenced call per quarter
-influenced_share = []
-for q in quarters:
-    q_start, q_end = fiscal_quarter_bounds(starts[q], p.fiscal_year_start_month)
-    q_params = ui.replace_params(p, start=max(q_start, trend_params.start), end=min(q_end, p.end))
-    influenced_share.append(charts.load(metrics.influenced_pipeline, q_params, "influenced pipeline").iloc[0].influenced_share)
+# sourced under both definitions and influenced, per quarter
+influenced_share = figures.influenced_by_quarter.set_index("period")["influenced_share"].reindex(quarters).tolist()
 other_marketing = other_by_quarter[other_by_quarter["source_group"] == "marketing"].set_index("period")["share"]
 gap = share - other_share
 ui.chart(charts.trend(
@@ -79,7 +71,7 @@ ui.chart(charts.trend(
 # ---------- by channel and by segment
 st.subheader("By channel and segment")
 left, right = st.columns(2)
-by_channel = charts.load(metrics.influenced_by_channel, p, "influenced pipeline by channel")
+by_channel = figures.by_channel
 with left:
     if len(by_channel):
         top = by_channel.iloc[0]
@@ -96,7 +88,7 @@ with left:
         st.info(f"No marketing touch within {p.lookback_days} days before creation on any deal: "
                 "raise the lookback in the sidebar.")
 with right:
-    lead_channels = charts.load(metrics.pipeline, p, "pipeline by lead source channel", by=("channel", "source_group"))
+    lead_channels = figures.lead_channels
     lead_channels = lead_channels[lead_channels["source_group"] == "marketing"].sort_values("amount", ascending=False)
     if len(lead_channels):
         top = lead_channels.iloc[0]
@@ -108,12 +100,10 @@ with right:
     else:
         st.info("No deal's lead source is a marketing channel in this period.")
 
-segments = charts.load(metrics.pipeline, p, "pipeline by segment", by="segment")
-seg_sourced, seg_influenced = [], []
-for segment in segments["segment"]:
-    seg_params = ui.replace_params(p, segment=segment)
-    seg_sourced.append(charts.load(metrics.sourced_share, seg_params, "sourced pipeline by segment")[1])
-    seg_influenced.append(charts.load(metrics.influenced_pipeline, seg_params, "influenced by segment").iloc[0].influenced_amount)
+segments = figures.segments
+seg_sourced = figures.segment_sourced
+by_segment = figures.influenced_by_segment
+seg_influenced = [by_segment.loc[by_segment["segment"] == s, "influenced_amount"].sum() for s in segments["segment"]]
 if len(segments):
     shares = [ui.pct(float(s) / float(t)) if float(t) else "–" for s, t in zip(seg_sourced, segments["amount"])]
     best_segment = max(zip(segments["segment"], seg_sourced, segments["amount"]),
@@ -128,7 +118,7 @@ if len(segments):
 
 # ---------- reconciliation
 st.subheader("Does it add up to the CRM?")
-recon = charts.load(metrics.reconciliation, p, "the reconciliation").set_index("line")
+recon = figures.reconciliation.set_index("line")
 crm, attributed, diff = (recon.loc[k] for k in ("CRM total pipeline", "Attributed pipeline", "Difference"))
 reasons = recon[recon.index.str.startswith("Reason")]
 if float(diff.amount) == 0:
@@ -150,13 +140,10 @@ c1, c2 = st.columns(2)
 if st.session_state.get("pl_quarter") not in quarters:
     st.session_state["pl_quarter"] = quarters[-1]
 if st.session_state.get("pl_group") not in SOURCE_GROUPS:
-    st.session_state["pl_group"] = "marketing"
+    st.session_state["pl_group"] = PIPELINE_DEFAULT_GROUP
 quarter = c1.selectbox("Quarter", quarters, key="pl_quarter")
 group = c2.selectbox("Source", SOURCE_GROUPS, format_func=lambda g: f"{g.title()}-sourced", key="pl_group")
-q_start, q_end = fiscal_quarter_bounds(starts[quarter], p.fiscal_year_start_month)
-q_params = ui.replace_params(p, start=max(q_start, trend_params.start), end=min(q_end, p.end))
-deals = charts.load(metrics.sourced_by_opportunity, q_params, "the deals of the quarter")
-deals = deals[deals["source_group"] == group]
+deals = figures.deals(quarter, group)
 if deals.empty:
     st.info(f"No {group}-sourced deals were created in {quarter}. Pick another quarter or source, "
             f"or switch the sourced definition in the sidebar.")
@@ -170,11 +157,15 @@ else:
         "marketing_touches_in_window": "Marketing touches", "via_account": "Touches via account"})
     shown["Amount"] = shown["Amount"].astype(float)
     st.markdown(f"**{charts.count(len(shown), group + '-sourced deal')}** created in {quarter}, worth {ui.money(shown['Amount'].sum())}.")
-    ui.table_with_download(shown, key="pipeline_deals", file_name=f"deals_{quarter}_{group}.csv".replace(" ", "_"))
-    amounts = dict(zip(deals["opportunity_id"], deals["amount"]))  # one lookup per option, not a scan
+    ui.table_with_download(shown, key="pipeline_deals", file_name=f"deals_{quarter}_{group}.csv".replace(" ", "_"),
+                           max_rows=LISTED_DEALS)
+    if len(shown) > LISTED_DEALS:
+        st.caption(f"The {LISTED_DEALS} largest are listed, and can be picked below; the CSV has all {len(shown):,}.")
+    listed = deals.head(LISTED_DEALS)
+    amounts = dict(zip(listed["opportunity_id"], listed["amount"]))  # one lookup per option, not a scan
     deal_id = st.selectbox("Show the journey of", list(amounts), key="pl_deal",
                            format_func=lambda d: f"{d} · {ui.money(amounts[d])}")
-    journey = charts.load(attribution.timeline, p, "the deal's timeline", opportunity_id=deal_id)
+    journey = figures.journey(deal_id)
     created = dict(zip(deals["opportunity_id"], deals["created_date"]))[deal_id]
     if journey.empty:
         st.info(f"{deal_id} has no touch between {p.lookback_days} days before creation and close: "

@@ -1,7 +1,7 @@
 """ROI & spend: what marketing spent, what it returned per channel and campaign, and which channels do not pay back."""
 import streamlit as st
 
-from data_models import roi
+from data_models.page_figures import RoiFigures, default_margin
 from data_models.headlines import period_phrase
 from data_models.periods import period_label
 from pages.shared import charts, ui
@@ -11,12 +11,12 @@ label = period_label(p.start, p.end, p.fiscal_year_start_month)
 st.title(f"ROI & spend · {label}")
 headline_slot = st.empty()  # written once the margin below is known
 
-margin = st.number_input("Gross margin (%)", min_value=0, max_value=100, value=round(p.gross_margin * 100), step=1,
+margin = st.number_input("Gross margin (%)", min_value=0, max_value=100, value=default_margin(p), step=1,
                          key="roi_margin", help="Share of revenue left after the cost of delivering it; ROI counts "
                                                 "only this margin. An admin sets the default in Admin > Settings.")
-pp = ui.replace_params(p, gross_margin=margin / 100)
-summary = charts.load(roi.roi_summary, pp, "the ROI summary").iloc[0]
-by_channel = charts.load(roi.roi_by_channel, pp, "ROI by channel")
+figures = RoiFigures(charts.load, p, margin=margin)
+summary = figures.summary
+by_channel = figures.by_channel
 spent = by_channel[by_channel["spend"].astype(float) > 0].copy()
 if spent.empty:
     headline_slot.empty()
@@ -87,7 +87,7 @@ st.caption("Channels without spend (e.g. organic content, sales outbound) have n
 
 # ---------- by campaign
 st.subheader("By campaign")
-by_campaign = charts.load(roi.roi_by_campaign, pp, "ROI by campaign")
+by_campaign = figures.by_campaign
 campaigns = by_campaign[by_campaign["spend"].astype(float) > 0]
 campaigns = campaigns.assign(spend_value=campaigns["spend"].astype(float)).sort_values(
     ["roi", "spend_value"], ascending=[True, False])

@@ -10,6 +10,7 @@ import hashlib
 import os
 import pathlib
 import pickle
+import threading
 import time
 
 import plotly.graph_objects as go
@@ -106,11 +107,10 @@ def sidebar_filters() -> Params | None:
                                    index=_choice("sourced", SOURCED_DEFINITIONS, default["sourced_definition"]), key="f_sourced")
     lookback = st.sidebar.slider("Lookback before deal creation (days)", 7, 365,
                                  int(_query("lookback", str(default["lookback_days"]))), step=1, key="f_lookback")
-    params = Params(
-        start=start, end=end, as_of=as_of, segment=None if segment == "All" else segment,
-        region=None if region == "All" else region, lookback_days=lookback, sourced_definition=sourced,
-        model=model, fiscal_year_start_month=fy_month, currency=default["currency"],
-        gross_margin=default["gross_margin_pct"] / 100,
+    params = periods.view_params(
+        as_of, default, preset="Custom", start=start, end=end, fiscal_year_start_month=fy_month,
+        segment=None if segment == "All" else segment, region=None if region == "All" else region,
+        model=model, sourced_definition=sourced, lookback_days=lookback,
     )
     st.sidebar.caption(f"Data as of {as_of:%b %d, %Y} · {periods.period_label(start, end, fy_month)}")
     _mirror_to_url(preset, params)
@@ -133,9 +133,9 @@ def _mirror_to_url(preset: str, p: Params) -> None:
     }
     if preset == "Custom":
         wanted |= {"from": p.start.isoformat(), "to": p.end.isoformat()}
-    for k, v in wanted.items():
-        if st.query_params.get(k) != v:
-            st.query_params[k] = v
+    changed = {k: v for k, v in wanted.items() if st.query_params.get(k) != v}
+    if changed:   # one message to the browser (one history entry), not one per filter
+        st.query_params.update(changed)
 
 
 # whitelisted column -> query; never built from user input
@@ -242,18 +242,20 @@ _FORMATS = {
 }
 
 
-def table_with_download(frame, key: str, file_name: str, columns: dict[str, tuple[str, str]] | None = None) -> None:
+def table_with_download(frame, key: str, file_name: str, columns: dict[str, tuple[str, str]] | None = None,
+                        max_rows: int | None = None) -> None:
     """Show a table and offer it as CSV (raw values, formula injection neutralised).
 
     `columns` picks and orders the columns to show: {column: (label, format)} with format one of
     pct, money, int, num, text, date; the CSV download keeps every column with its raw values.
+    `max_rows` shows only the first rows (the browser gets only those); the CSV still has every row.
     """
     from data_models.export import safe_csv
 
-    shown = frame
+    shown = frame if max_rows is None else frame.head(max_rows)
     config = None
     if columns:
-        shown = frame[[c for c in columns if c in frame.columns]].copy()
+        shown = shown[[c for c in columns if c in shown.columns]].copy()
         for c in shown.columns:  # exact decimals display as numbers
             if shown[c].dtype == object and len(shown) and all(hasattr(v, "as_tuple") for v in shown[c].dropna()):
                 shown[c] = shown[c].astype(float)
@@ -281,10 +283,23 @@ def user_name() -> str:
 
 
 def data_changed() -> None:
-    """After a commit or an undo: drop every cached figure so all pages read the new state."""
-    _versions.clear()
+    """After a commit or an undo: drop every cached figure so all pages read the new state, then (in a served
+    app) work out the default view's figures again in the background (pages/shared/warmup.py)."""
+    from pages.shared import warmup
+
+    global _generation
+    with _versions_lock:
+        _generation += 1
+        _versions.clear()
     st.cache_data.clear()
     _deal_touches.clear()
+    warmup.start(db_path())
+
+
+def generation() -> int:
+    """How many times the data changed in this process (data_changed): a figure worked out from an older
+    generation must not be stored once a newer one exists."""
+    return _generation
 
 
 @st.cache_resource(show_spinner=False, max_entries=8, ttl=dt.timedelta(hours=1))
@@ -310,19 +325,25 @@ def _shared_loader(path: str, version: int):
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached(key: bytes, _path: str, _module: str, _name: str, _params: Params | None, _version: int, _kwargs: tuple):
+def _cached(key: bytes, _path: str, _module: str, _name: str, _params: Params | None, _version: int, _kwargs: tuple,
+            _current=None):
     """One cached figure. `key` is a digest of every other argument (see `metric`): Streamlit hashes only it
     (arguments named with a leading underscore are not hashed), which costs far less than hashing Params."""
-    return _compute(_path, _module, _name, _params, _version, _kwargs)
+    return _compute(_path, _module, _name, _params, _version, _kwargs, _current)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _cached_hashed(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple):
+def _cached_hashed(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple,
+                   _current=None):
     """The same, for arguments that do not pickle: Streamlit hashes each of them."""
-    return _compute(path, module, name, params, version, kwargs)
+    return _compute(path, module, name, params, version, kwargs, _current)
 
 
-def _compute(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple):
+class Superseded(Exception):
+    """The data changed while a figure was worked out for the background warm-up: it is not stored."""
+
+
+def _compute(path: str, module: str, name: str, params: Params | None, version: int, kwargs: tuple, current=None):
     import importlib
 
     from data_models import attribution
@@ -331,9 +352,13 @@ def _compute(path: str, module: str, name: str, params: Params | None, version: 
     con = _shared_connection(path).cursor()
     try:
         with attribution.shared_loads(_shared_loader(path, version)):
-            return function(con, params, **dict(kwargs)) if params is not None else function(con, **dict(kwargs))
+            value = function(con, params, **dict(kwargs)) if params is not None else function(con, **dict(kwargs))
     finally:
         con.close()
+    # raising keeps Streamlit from storing the value (the warm-up passes `current`; pages wait for nothing)
+    if current is not None and not current():
+        raise Superseded(f"{name}: the data changed while it was computed")
+    return value
 
 
 # The load version of each database, read at most once a second: a page asks for a dozen or more
@@ -341,6 +366,13 @@ def _compute(path: str, module: str, name: str, params: Params | None, version: 
 # and every write it makes (loads, undo, forms, settings) calls data_changed(), which forgets it.
 _VERSION_TTL_S = 1.0
 _versions: dict[str, tuple[float, int]] = {}
+_versions_lock = threading.Lock()
+_generation = 0
+
+
+def read_version(con) -> int:
+    """The latest load id in the database, read on `con` (our own fixed query: no viewer checks needed)."""
+    return int(con.execute("select coalesce(max(load_id), 0) from load_log").fetchone()[0])
 
 
 def load_version(path: str) -> int:
@@ -349,24 +381,34 @@ def load_version(path: str) -> int:
     known = _versions.get(path)
     if known is not None and now - known[0] < _VERSION_TTL_S:
         return known[1]
-    # our own fixed query on the session's cursor (no need for the viewer's read-only checks)
-    version = int(_session_cursor().execute("select coalesce(max(load_id), 0) from load_log").fetchone()[0])
-    _versions[path] = (now, version)
+    seen = _generation
+    version = read_version(_session_cursor())
+    with _versions_lock:
+        # a version read before a data_changed() that cleared the memo must not be remembered after it
+        if _generation == seen:
+            _versions[path] = (now, version)
     return version
 
 
 def metric(function, params: Params | None = None, **kwargs):
     """Call a metric function `(con, params, **kwargs)`, cached per filters until the data changes."""
     path = db_path()
-    args = (path, function.__module__, function.__name__, params, load_version(path), tuple(sorted(kwargs.items())))
+    return metric_at(path, load_version(path), function, params, **kwargs)
+
+
+def metric_at(path: str, version: int, function, params: Params | None = None, current=None, **kwargs):
+    """`metric` on the database at `path` in its load `version` (what the caller read before any figure).
+    `current()`, when given, is asked after the figure is worked out: False means the data changed meanwhile,
+    and the figure is not stored (`Superseded` is raised)."""
+    args = (path, function.__module__, function.__name__, params, version, tuple(sorted(kwargs.items())))
     try:
         # equal pickles mean equal arguments (the other way round may miss, never mix up two figures)
         key = hashlib.blake2b(pickle.dumps(args, protocol=5), digest_size=20).digest()
     except Exception:  # noqa: BLE001 - an argument that does not pickle
-        return _cached_hashed(*args)
+        return _cached_hashed(*args, _current=current)
     # by keyword: for each positional argument Streamlit looks up the function's signature again
     return _cached(key=key, _path=path, _module=args[1], _name=args[2], _params=params, _version=args[4],
-                   _kwargs=args[5])
+                   _kwargs=args[5], _current=current)
 
 
 def page_links(links: list[tuple[str, str]]) -> None:
