@@ -108,18 +108,29 @@ def read_cells(staging: Staging, body: memoryview, lines: int, delimiter: str, w
         return None
     finally:
         os.unlink(path)
-    blank = " and ".join(f"trim(c{i}, {sql_text(SPACE)}) = ''" for i in range(width)) or "false"
+    blank = " and ".join(_blank(f"c{i}") for i in range(width)) or "false"
     count = con.execute("select count(*) from _read").fetchall()[0][0]
     if count != lines:   # a blank line (DuckDB skips it) or a line break inside quotes
         con.execute("drop table _read")
         return None
     # a fresh table's rowid follows the file's order; rows of empty cells are left out as in files._tidy
     # (the filter only when there are some: every later pass over the cells would pay for it)
-    blanks = con.execute(f"select count(*) from _read where {blank}").fetchall()[0][0]
-    keep = f" where not ({blank})" if blanks else ""
     con.execute(f"create or replace view cells as select rowid + {int(first_row)} as {ROW_COLUMN},"
-                f" {', '.join(f'c{i}' for i in range(width))} from _read{keep}")
-    return count - blanks
+                f" {', '.join(f'c{i}' for i in range(width))} from _read{_unless_blank(con, blank)}")
+    return con.execute("select count(*) from cells").fetchall()[0][0]
+
+
+def _blank(cell: str) -> str:
+    """SQL: the text cell is empty or only spaces (as str.strip() sees them). The first test is cheap and
+    fails on nearly every cell (a blank one starts with a control or space character, or is not ASCII),
+    so the costly trim runs on few rows when the conditions are and-ed in a filter."""
+    return f"({cell} < '!' or {cell} >= chr(128)) and trim({cell}, {sql_text(SPACE)}) = ''"
+
+
+def _unless_blank(con: duckdb.DuckDBPyConnection, blank: str) -> str:
+    """' where not (blank)' when _read has rows whose cells are all empty, else '': every later pass over
+    the cells would pay for the filter, and exports rarely have such rows."""
+    return f" where not ({blank})" if con.execute(f"select count(*) from _read where {blank}").fetchall()[0][0] else ""
 
 
 def canonical_table(staging: Staging, kind: str) -> None:
@@ -306,8 +317,7 @@ def read_parquet_cells(staging: Staging, path: str, columns: list[tuple[str, str
     blank = []
     for i, (_, _, nested) in enumerate(columns):
         cells.append(f"coalesce(cast(r{i} as varchar), '') as c{i}" if nested else f"coalesce(c{i}, '') as c{i}")
-        blank.append(f"(r{i} is null or cardinality(r{i}) = 0)" if nested
-                     else f"trim(coalesce(c{i}, ''), {sql_text(SPACE)}) = ''")
+        blank.append(f"(r{i} is null or cardinality(r{i}) = 0)" if nested else _blank(f"coalesce(c{i}, '')"))
     con.execute(f"create or replace view cells as select {ROW_COLUMN}" + "".join(", " + c for c in cells)
-                + f" from _read where not ({' and '.join(blank) or 'false'})")
+                + f" from _read{_unless_blank(con, ' and '.join(blank) or 'false')}")
     return con.execute("select count(*) from cells").fetchall()[0][0]
