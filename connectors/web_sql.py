@@ -24,10 +24,11 @@ _DATE_HINT = "Use a date like 2025-03-31 or 3/31/2025 (times like 2025-03-31T14:
 
 
 def _strip(expression: str) -> str:
-    """Python's strip() in SQL; the guard (first or last character a space) spares trim() with a long
-    character set on the clean values that are nearly all of them."""
+    """Python's strip() in SQL; the guard (first or last character may be a space) spares trim() with a
+    long character set on the clean values that are nearly all of them. For the first character a
+    byte comparison is enough (a space is below '!', or not ASCII), cheaper than taking the character."""
     space = sql_text(SPACE)
-    return (f"case when {expression} <> '' and (contains({space}, left({expression}, 1))"
+    return (f"case when {expression} <> '' and ({expression} < '!' or {expression} >= chr(128)"
             f" or contains({space}, right({expression}, 1))) then trim({expression}, {space})"
             f" else {expression} end")
 

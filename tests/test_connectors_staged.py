@@ -133,6 +133,7 @@ m5,a5,,2026-03-01T25:00:00.000Z,https://example.com/r
 m6,a6,, 2026-03-02T10:00:00.250Z ,https://example.com/s
 m7,a7,,2026-03-02T10:00:00.250Z,https://example.com/s
 m8,a8,,2026-03-02 10:00:00,https://example.com/t
+m9,\xc2\xa0a9\t,\xe3\x80\x80,2026-03-02T10:00:00.250Z,https://example.com/t
 """
 
 CASES = {name: (FIXTURES / name).read_bytes() for name in (
@@ -195,10 +196,13 @@ def test_web_events_typed_in_sql(staged_small):
 def test_one_timestamp_layout_is_read_fast_and_the_others_as_before(staged_small):
     [p] = parse_file("one_format.csv", ONE_FORMAT)
     f = p.frame
-    assert f["_row"].tolist() == [2, 3, 5, 6, 7, 9, 10, 11]          # rows 4 and 8 hold only empty cells
+    assert f["_row"].tolist() == [2, 3, 5, 6, 7, 9, 10, 11, 12]      # rows 4 and 8 hold only empty cells
     assert [None if pd.isna(t) else str(t) for t in f["occurred_at"]] == [
         "2026-03-01 10:00:00.123000", "2026-03-01 10:00:00.500000", "2026-03-01 10:00:00", None, None,
-        "2026-03-02 10:00:00.250000", "2026-03-02 10:00:00.250000", "2026-03-02 10:00:00"]
+        "2026-03-02 10:00:00.250000", "2026-03-02 10:00:00.250000", "2026-03-02 10:00:00",
+        "2026-03-02 10:00:00.250000"]
+    # a no-break space before and a tab after the visitor, an ideographic space as the user: stripped as str.strip()
+    assert f["visitor_id"].iloc[-1] == "a9" and pd.isna(f["user_id"].iloc[-1])
     assert [(x.row, x.value) for x in p.errors] == [(6, "2026-13-01T10:00:00.000Z"), (7, "2026-03-01T25:00:00.000Z")]
 
 
