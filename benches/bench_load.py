@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, (secs, cpu) in phases.items():
             print(f"      {name:<52} {secs:6.2f} s  {cpu:6.2f} s")
         print(f"        of which rebuilding the materialized models (data_models.db.refresh_models): ~{refresh:.2f} s")
-        print(f"ratio (b) / (a): {ours / raw:.1f}x wall, {ours_cpu / raw_cpu:.1f}x cpu  (target <= 2x)")
+        print(f"ratio (b) / (a): {ours / raw:.2f}x wall, {ours_cpu / raw_cpu:.2f}x cpu  (target <= 2x)")
         if not report.ok:
             print("\n".join(report.messages()[:10]))
             return 1

@@ -139,6 +139,9 @@ def build(table, found: Detection, problems: list[Problem]) -> set[tuple[str, ..
         "source_system": sql_text(found.source_system),
     }
     select = ", ".join(f"{chosen[c]} as {c}" for c in columns)
+    # every row carries its line number: the order rows land in `canonical` does not matter, so DuckDB's
+    # threads may append in any order (the cells were read in file order, where rowid gives the line)
+    con.execute("set preserve_insertion_order = false")
     con.execute(f"insert into canonical ({', '.join(columns)}, {ROW_COLUMN})"
                 f" select {select}, cells.{ROW_COLUMN} from cells left join _urls u on {on}"
                 f" where ({kind}) is not null")
