@@ -100,3 +100,16 @@ def build_dashboard_db(path) -> None:
         "insert into ad_spend (spend_date, platform, ad_campaign, campaign_id, impressions, clicks, cost, currency,"
         " load_id) values (?, ?, ?, ?, ?, ?, ?, 'USD', 0)", AD_SPEND)
     con.close()
+
+
+def run_app_page(script: str):
+    """The app (app.py) under AppTest, switched to one page script; fails on any exception."""
+    import pathlib
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(pathlib.Path(__file__).parents[1] / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(script).run()
+    assert not at.exception, at.exception
+    return at

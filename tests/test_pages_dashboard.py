@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import pathlib
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard_fixture import build_dashboard_db
+from tests.dashboard_fixture import build_dashboard_db, run_app_page
 
-APP = pathlib.Path(__file__).parents[1] / "app.py"
 PIPELINE, ATTRIBUTION = "pages/dashboard/pipeline.py", "pages/dashboard/attribution.py"
 CONTENT, ROI = "pages/dashboard/content.py", "pages/dashboard/roi.py"
 
@@ -33,14 +31,7 @@ def open_page(dash_db, monkeypatch):
     # ui.metric's cache key has no database path: figures of another test's database must not leak in
     st.cache_data.clear()
 
-    def run(page: str) -> AppTest:
-        at = AppTest.from_file(str(APP), default_timeout=120)
-        at.run()
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
-        return at
-
-    return run
+    return run_app_page
 
 
 def headline(at: AppTest) -> str:

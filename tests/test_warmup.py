@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import pathlib
 import threading
 from decimal import Decimal
 
@@ -23,9 +22,8 @@ from connectors import load
 from data_models import db, headlines, metrics, page_figures, periods, settings
 from data_models.params import Params
 from pages.shared import ui, warmup
-from tests.dashboard_fixture import build_dashboard_db
+from tests.dashboard_fixture import build_dashboard_db, run_app_page
 
-APP = pathlib.Path(__file__).parents[1] / "app.py"
 OVERVIEW = "pages/dashboard/overview.py"
 TIMEOUT = 300   # only a bound for a hung test; nothing asserts on time
 NEW_OPPORTUNITY = (
@@ -57,12 +55,7 @@ def served(tmp_path, monkeypatch):
     assert warmup.wait(TIMEOUT)
 
 
-def run_page(script: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=120)
-    at.run()
-    at.switch_page(script).run()
-    assert not at.exception, at.exception
-    return at
+run_page = run_app_page
 
 
 def new_pipeline(at: AppTest) -> str:
