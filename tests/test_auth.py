@@ -323,9 +323,11 @@ def test_viewer_sees_analyst_commits_and_holds_no_snapshot(shared):
         cursor.execute("rollback")
         return False
 
-    for fetch in ("fetchone", "fetchall", "df", "fetchdf", "fetchnumpy", "to_arrow_table"):
+    for fetch in ("fetchone", "fetchall", "df", "fetchdf", "fetchnumpy"):
         getattr(ro.execute("select * from t"), fetch)()
         assert not in_transaction(), fetch       # the read transaction ended with the fetch
+    with pytest.raises(AttributeError, match="to_arrow_table is not available"):
+        ro.execute("select * from t").to_arrow_table()
     ro.execute("select * from t")                # executed, never fetched: the next statement ends it
     assert ro.execute("select 1").fetchone() == (1,)
     # another view of the same cursor (ui.connection() makes one per call) copes with a dangling one

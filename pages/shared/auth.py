@@ -361,7 +361,8 @@ def require_role(minimum: str) -> str:
 # ---------- read-only data for viewers ----------
 
 _READ_STATEMENTS = {"SELECT", "EXPLAIN"}
-_WHOLE_RESULT = ("df", "fetchdf", "fetch_df", "fetchnumpy", "to_arrow_table", "pl")
+# (no Arrow: on an executed DB-API result DuckDB makes an extra copy of the rows for it, and no page reads Arrow)
+_WHOLE_RESULT = ("df", "fetchdf", "fetch_df", "fetchnumpy", "pl")
 
 
 class ReadOnlyCursor:
