@@ -268,6 +268,17 @@ def test_roi_headline_names_channels_that_do_not_pay_back(open_page):
     titles = chart_titles(at)
     assert "Best return: Paid search (61%); worst: Events (-100%)" in titles
     assert "Lowest return: Summit, -100% on $12K" in titles
+    # the channel table: named channels first, the figures an executive reads, pays back in words
+    channels = at.dataframe[0].value
+    assert list(channels.columns[:3]) == ["channel_name", "spend", "ad_spend"] and "channel" not in channels
+    paid_search = channels.set_index("channel_name").loc["Paid search"]
+    assert (round(paid_search["spend"], 2), round(paid_search["roi"], 4), paid_search["pays_back"]) == (
+        2000.0, 0.6071, "yes")      # (4,285.71 x 0.75 - 2,000) / 2,000
+    assert channels.set_index("channel_name").loc["Events", "pays_back"] == "no"
+    # campaigns with spend first, largest first: Summit (CP3, $12K), then the webinar (CP2, $3K), CP1 ($2K)
+    campaigns = at.dataframe[1].value
+    assert campaigns["campaign_id"].tolist()[:3] == ["CP3", "CP2", "CP1"]
+    assert campaigns["spend"].tolist()[:3] == [12000.0, 3000.0, 2000.0]
 
 
 def test_roi_margin_input_changes_the_verdict(open_page):

@@ -70,18 +70,20 @@ ui.chart(charts.bar(
     horizontal=True, money=False, text=[f"${v:,.2f}" for v in per_dollar["pipeline_per_dollar"]]),
     key="roi_pipeline_per_dollar")
 
-channel_table = by_channel.assign(channel_name=[charts.channel_label(c) for c in by_channel["channel"]])[[
-    "channel_name", "channel", "spend", "ad_spend", "campaign_cost", "attributed_revenue", "attributed_pipeline",
-    "roi", "pipeline_per_dollar", "cost_per_opportunity", "cac", "won_deals_credited", "opportunities_credited",
-    "pays_back"]]
-for column in ("spend", "ad_spend", "campaign_cost"):
-    channel_table[column] = channel_table[column].astype(float)
-ui.table_with_download(channel_table.rename(columns={
-    "channel_name": "Channel", "channel": "Key", "spend": "Spend", "ad_spend": "Ad spend", "campaign_cost": "Campaign cost",
-    "attributed_revenue": "Attributed revenue", "attributed_pipeline": "Attributed pipeline", "roi": "ROI",
-    "pipeline_per_dollar": "Pipeline per $", "cost_per_opportunity": "Cost per opportunity", "cac": "CAC",
-    "won_deals_credited": "Won deals credited", "opportunities_credited": "Opportunities credited",
-    "pays_back": "Pays back"}).round(3), key="roi_channels", file_name="roi_by_channel.csv")
+# the tables show executive formats ($, %, counts); their CSV keeps every column with its raw values
+ROI_COLUMNS = {
+    "spend": ("Spend", "money"), "ad_spend": ("Ad spend", "money"), "campaign_cost": ("Campaign cost", "money"),
+    "attributed_revenue": ("Attributed revenue", "money"), "attributed_pipeline": ("Attributed pipeline", "money"),
+    "roi": ("ROI", "pct"), "pipeline_per_dollar": ("Pipeline per $1", "money"),
+    "cost_per_opportunity": ("Cost per opportunity", "money"), "cac": ("CAC", "money"),
+    "won_deals_credited": ("Won deals credited", "num"), "opportunities_credited": ("Opportunities credited", "num"),
+    "pays_back": ("Pays back", "text"),
+}
+PAYS_BACK = {True: "yes", False: "no"}   # None: no spend, so no ROI
+channel_table = by_channel.assign(channel_name=[charts.channel_label(c) for c in by_channel["channel"]],
+                                  pays_back=by_channel["pays_back"].map(PAYS_BACK))
+ui.table_with_download(channel_table, key="roi_channels", file_name="roi_by_channel.csv",
+                       columns={"channel_name": ("Channel", "text"), **ROI_COLUMNS})
 st.caption("Channels without spend (e.g. organic content, sales outbound) have no ROI; their credit is shown for "
            "completeness.")
 
@@ -99,10 +101,14 @@ if len(campaigns):
         f"Lowest return: {names[0]}, {w.roi:,.0%} on {ui.money(w.spend)}",
         horizontal=True, money=False, suffix="%", text=[f"{r:,.0%}" for r in campaigns["roi"]],
         colors=[charts.POSITIVE if r >= 0 else charts.NEGATIVE for r in campaigns["roi"]]), key="roi_by_campaign")
-campaign_table = by_campaign.drop(columns=["gross_margin", "method"])
-for column in ("spend", "ad_spend", "campaign_cost"):
-    campaign_table[column] = campaign_table[column].astype(float)
-ui.table_with_download(campaign_table.round(3), key="roi_campaigns", file_name="roi_by_campaign.csv")
+# campaigns with spend first (the ones with an ROI), largest first; then the others by attributed revenue
+campaign_table = by_campaign.drop(columns=["gross_margin", "method"]).assign(
+    pays_back=by_campaign["pays_back"].map(PAYS_BACK), spend_value=by_campaign["spend"].astype(float)).sort_values(
+    ["spend_value", "attributed_revenue"], ascending=False, kind="stable").drop(columns=["spend_value"])
+ui.table_with_download(campaign_table, key="roi_campaigns",
+                       file_name="roi_by_campaign.csv",
+                       columns={"campaign_name": ("Campaign", "text"), "campaign_id": ("Campaign ID", "text"),
+                                "channel": ("Channel", "text"), **ROI_COLUMNS})
 
 with st.expander("How is this computed"):
     st.markdown(
