@@ -114,10 +114,8 @@ def read_cells(staging: Staging, body: memoryview, lines: int, delimiter: str, w
         con.execute("drop table _read")
         return None
     # a fresh table's rowid follows the file's order; rows of empty cells are left out as in files._tidy
-    # (the filter only when there are some: every later pass over the cells would pay for it)
-    con.execute(f"create or replace view cells as select rowid + {int(first_row)} as {ROW_COLUMN},"
-                f" {', '.join(f'c{i}' for i in range(width))} from _read{_unless_blank(con, blank)}")
-    return con.execute("select count(*) from cells").fetchall()[0][0]
+    return _cells_view(con, f"rowid + {int(first_row)} as {ROW_COLUMN}, " + ", ".join(f"c{i}" for i in range(width)),
+                       blank)
 
 
 def _blank(cell: str) -> str:
@@ -127,10 +125,14 @@ def _blank(cell: str) -> str:
     return f"({cell} < '!' or {cell} >= chr(128)) and trim({cell}, {sql_text(SPACE)}) = ''"
 
 
-def _unless_blank(con: duckdb.DuckDBPyConnection, blank: str) -> str:
-    """' where not (blank)' when _read has rows whose cells are all empty, else '': every later pass over
-    the cells would pay for the filter, and exports rarely have such rows."""
-    return f" where not ({blank})" if con.execute(f"select count(*) from _read where {blank}").fetchall()[0][0] else ""
+def _cells_view(con: duckdb.DuckDBPyConnection, columns: str, blank: str) -> int:
+    """The view `cells` (`columns` of _read) without the rows whose cells are all empty (`blank`); returns
+    how many rows it has. The filter is there only when such rows exist: every later pass over the cells
+    would pay for it, and exports rarely have them."""
+    blanks = con.execute(f"select count(*) from _read where {blank}").fetchall()[0][0]
+    con.execute(f"create or replace view cells as select {columns} from _read"
+                + (f" where not ({blank})" if blanks else ""))
+    return con.execute("select count(*) from _read").fetchall()[0][0] - blanks
 
 
 def canonical_table(staging: Staging, kind: str) -> None:
@@ -318,6 +320,4 @@ def read_parquet_cells(staging: Staging, path: str, columns: list[tuple[str, str
     for i, (_, _, nested) in enumerate(columns):
         cells.append(f"coalesce(cast(r{i} as varchar), '') as c{i}" if nested else f"coalesce(c{i}, '') as c{i}")
         blank.append(f"(r{i} is null or cardinality(r{i}) = 0)" if nested else _blank(f"coalesce(c{i}, '')"))
-    con.execute(f"create or replace view cells as select {ROW_COLUMN}" + "".join(", " + c for c in cells)
-                + f" from _read{_unless_blank(con, ' and '.join(blank) or 'false')}")
-    return con.execute("select count(*) from cells").fetchall()[0][0]
+    return _cells_view(con, ", ".join([ROW_COLUMN, *cells]), " and ".join(blank) or "false")

@@ -200,14 +200,17 @@ def test_timeline_of_one_deal(con):
 def test_shared_loads_give_the_same_figures_from_one_load(con):
     """The app shares one load of a period's deal touches between every figure (pages/shared/ui.py):
     each figure must equal its own separate load, and the load happens once per filters and basis."""
-    separate = {
-        "credit": attribution.credit(con, MARCH, "w_shaped"),
-        "campaign": attribution.credit(con, MARCH, "linear", by="campaign", basis="revenue"),
-        "compare": attribution.compare_models(con, MARCH),
-        "markov": attribution.credit(con, MARCH, "markov"),
-        "shapley": attribution.shapley_details(con, MARCH).coalitions,
-        "details": attribution.markov_details(con, MARCH).credit,
-    }
+    def figures() -> dict:
+        return {
+            "credit": attribution.credit(con, MARCH, "w_shaped"),
+            "campaign": attribution.credit(con, MARCH, "linear", by="campaign", basis="revenue"),
+            "compare": attribution.compare_models(con, MARCH),
+            "markov": attribution.credit(con, MARCH, "markov"),
+            "shapley": attribution.shapley_details(con, MARCH).coalitions,
+            "details": attribution.markov_details(con, MARCH).credit,
+        }
+
+    separate = figures()
     loads = []
 
     def loader(c, params, basis):
@@ -219,14 +222,7 @@ def test_shared_loads_give_the_same_figures_from_one_load(con):
 
     cache: dict = {}
     with attribution.shared_loads(loader):
-        shared = {
-            "credit": attribution.credit(con, MARCH, "w_shaped"),
-            "campaign": attribution.credit(con, MARCH, "linear", by="campaign", basis="revenue"),
-            "compare": attribution.compare_models(con, MARCH),
-            "markov": attribution.credit(con, MARCH, "markov"),
-            "shapley": attribution.shapley_details(con, MARCH).coalitions,
-            "details": attribution.markov_details(con, MARCH).credit,
-        }
+        shared = figures()
         # a model asked again on the same load (shapley's credit after its coalition table) is unchanged
         again = attribution.credit(con, MARCH, "shapley")
     for name, frame in separate.items():
