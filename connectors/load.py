@@ -14,6 +14,7 @@ database file.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -241,6 +242,7 @@ def _parse_all(files: Iterable[tuple[str, bytes]], kind: str | None, mapping: di
 def _columns(con, table: str) -> list[str]:
     rows = con.execute(
         "select column_name from information_schema.columns where table_name = ? and table_schema = 'main'"
+        " and table_catalog = current_database()"
         " order by ordinal_position", [table]).fetchall()
     return [r[0] for r in rows]
 
@@ -248,6 +250,7 @@ def _columns(con, table: str) -> list[str]:
 def _column_types(con, table: str) -> list[tuple[str, str]]:
     return con.execute(
         "select column_name, data_type from information_schema.columns where table_name = ? and table_schema = 'main'"
+        " and table_catalog = current_database()"
         " order by ordinal_position", [table]).fetchall()
 
 
@@ -287,13 +290,21 @@ def _incoming_frame(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
     return out
 
 
-def _register_incoming(con, parsed: Parsed, cols: list[str]) -> None:
-    """The incoming rows as the view _load_incoming: a large staged file streams from its staging
-    database batch by batch (an Arrow stream, scanned once); a small one is its pandas frame."""
-    if parsed.staged is not None:
-        con.register("_load_incoming", parsed.staged.record_batches(cols))
-    else:
-        con.register("_load_incoming", _incoming_frame(parsed.frame, cols))
+@contextlib.contextmanager
+def _incoming(con, parsed: Parsed, cols: list[str]):
+    """The name to select the incoming rows from: a large file staged inside `con`'s instance is its
+    staging table, copied natively; one staged elsewhere streams from its staging database batch by
+    batch (an Arrow stream, scanned once); a small one is its pandas frame."""
+    staged = parsed.staged
+    if staged is not None and staged.staging.shares(con):
+        yield staged.staging.table("canonical")
+        return
+    con.register("_load_incoming", staged.record_batches(cols) if staged is not None
+                 else _incoming_frame(parsed.frame, cols))
+    try:
+        yield "_load_incoming"
+    finally:
+        con.unregister("_load_incoming")
 
 
 def _upsert(con, parsed: Parsed, load_id: int) -> tuple[int, int, int]:
@@ -327,25 +338,19 @@ def _upsert(con, parsed: Parsed, load_id: int) -> tuple[int, int, int]:
     casts = ", ".join(f"cast({c} as {types[c]}) as {c}" for c in cols)
     if not con.execute(f"select count(*) from (select 1 from {table} limit 1)").fetchall()[0][0]:
         # an empty table (a first load, e.g. a backfill): every row is new, so no classifying pass
-        _register_incoming(con, parsed, cols)
-        try:
-            con.execute(f"insert into {table} ({col_list}, load_id) select {casts}, ? from _load_incoming", [load_id])
-        finally:
-            con.unregister("_load_incoming")
+        with _incoming(con, parsed, cols) as incoming:
+            con.execute(f"insert into {table} ({col_list}, load_id) select {casts}, ? from {incoming}", [load_id])
         return parsed.row_count, 0, 0
 
     # one pass over the incoming frame: cast to the canonical types (so the comparison is type for
     # type) and classify each row against the table
     _create_like(con, "_load_classified", table, cols, extra="_action varchar", temp=True)
-    _register_incoming(con, parsed, cols)
-    try:
+    with _incoming(con, parsed, cols) as incoming:
         con.execute(
             f"insert into _load_classified ({col_list}, _action)"
             f" select {', '.join('s.' + c for c in cols)},"
             f" case when t.{keys[0]} is null then 'insert' when {differs} then 'update' else 'same' end"
-            f" from (select {casts} from _load_incoming) s left join {table} t on {on}")
-    finally:
-        con.unregister("_load_incoming")
+            f" from (select {casts} from {incoming}) s left join {table} t on {on}")
     counts = dict(con.execute("select _action, count(*) from _load_classified group by _action").fetchall())
     inserted, updated, unchanged = counts.get("insert", 0), counts.get("update", 0), counts.get("same", 0)
 
@@ -555,7 +560,10 @@ def load_files(con, files: list[tuple[str, bytes]], user: str = "cli", kind: str
     Validation runs while the rows are written inside the transaction (DuckDB's writing and the
     suite's pandas work overlap on two cores); the transaction is rolled back if it finds an error."""
     files = list(files)
-    reports = _parse_all(files, kind, mapping, parser)
+    from connectors import staging
+
+    with staging.in_instance(con):   # large files are staged inside con's instance: copied natively at the write
+        reports = _parse_all(files, kind, mapping, parser)
     with ThreadPoolExecutor(1) as pool:
         checking = pool.submit(lambda: [_validate(f) for f in reports if f.parsed is not None])
         return load_parsed(con, reports, user, sources={name: data for name, data in files},

@@ -150,7 +150,7 @@ def _build_in_batches(table: files.StagedTable, found: detect.Detection, spec: d
         _, probe = build(con.sql(select + " limit 1000").to_arrow_table().to_pandas(), {})
         pins = whole_column_pins(table, fields, probe.typed)
         decided = set(probe.typed)
-    cursor = con.cursor()
+    cursor = table.staging.cursor()
     try:
         for batch in cursor.sql(select).to_arrow_reader(size):
             out, reader = build(batch.to_pandas(), pins)

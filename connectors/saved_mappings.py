@@ -95,7 +95,7 @@ def _row(row) -> SavedMapping:
 
 def _exists(con) -> bool:
     return bool(con.execute("select count(*) from information_schema.tables where table_name = 'saved_mappings'"
-                            " and table_schema = 'main'").fetchall()[0][0])
+                            " and table_schema = 'main' and table_catalog = current_database()").fetchall()[0][0])
 
 
 def find(con, columns: list[str]) -> SavedMapping | None:

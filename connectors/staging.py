@@ -13,6 +13,12 @@ taken once. The canonical rows go to the table `canonical` of the same database;
 reads it in batches, the load streams it to the target database. So no step holds the whole file
 in pandas, and `Parsed.frame` is only built if a caller asks for it.
 
+Inside a load (`load.load_files` opens `in_instance(con)`), the staging database is an in-memory
+database attached to the target connection's own DuckDB instance, private to one cursor: the load
+then copies the canonical rows with one native `insert ... select` (no Arrow transfer between two
+instances), in file order, which DuckDB also compresses faster. Elsewhere (a parse on its own, a
+test) the staging database is a DuckDB instance of its own.
+
 Anything unusual (a quoted value spanning lines, blank lines inside the data, a row wider than
 the header, bytes that do not decode) sends the file back to the in-memory reader, which reports
 exact line numbers; so the fast path never has to guess a row number.
@@ -23,11 +29,13 @@ see `read_parquet_cells`), and `_row` is the record's ordinal, 1-based: "row 3" 
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import pathlib
 import shutil
 import tempfile
 import threading
+import uuid
 import weakref
 
 import duckdb
@@ -60,25 +68,79 @@ def sql_text(text: str) -> str:
 SCHEMA_SQL = pathlib.Path(__file__).resolve().parent.parent / "data_models" / "schema.sql"
 
 
-def _remove(con: duckdb.DuckDBPyConnection, folder: str) -> None:
+def _remove(con: duckdb.DuckDBPyConnection, folder: str, catalog: str | None, home: str | None) -> None:
     try:
-        con.close()
+        if catalog is not None:   # an attached staging database: give its memory back to the instance
+            con.execute(f"use {home}")
+            con.execute(f"detach database if exists {catalog}")
+    except duckdb.Error:
+        pass                      # the instance is gone already (its connections closed)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            con.close()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+_HOST = threading.local()
+
+
+@contextlib.contextmanager
+def in_instance(con: duckdb.DuckDBPyConnection):
+    """Files staged in this block (in this thread) are staged inside `con`'s DuckDB instance."""
+    previous = getattr(_HOST, "con", None)
+    _HOST.con = con
+    try:
+        yield
+    finally:
+        _HOST.con = previous
 
 
 class Staging:
-    """A private DuckDB database in a temporary folder; removed when the object goes away."""
+    """A private DuckDB database in a temporary folder; removed when the object goes away.
+
+    Inside `in_instance(con)` it is an in-memory database attached to `con`'s instance under a
+    unique name, the default database of a cursor of its own (`catalog`); else its own instance."""
 
     def __init__(self) -> None:
         self.folder = tempfile.mkdtemp(prefix="mvd-staging-")
-        # in memory (no writes to a database file), spilling to the folder beyond MEMORY_LIMIT
-        self.con = duckdb.connect(":memory:")
-        self.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
-        self.con.execute("set temp_directory = ?", [self.folder])
-        self.con.execute("set preserve_insertion_order = true")
+        self.host = getattr(_HOST, "con", None)
+        self.catalog: str | None = None
+        self.home: str | None = None     # the host connection's database
+        if self.host is not None:
+            self.con = self.host.cursor()
+            self.home = _current(self.con)
+            self.catalog = f"mvd_staging_{uuid.uuid4().hex[:16]}"
+            self.con.execute(f"attach ':memory:' as {self.catalog}")
+            self.con.execute(f"use {self.catalog}")
+        else:
+            # in memory (no writes to a database file), spilling to the folder beyond MEMORY_LIMIT
+            self.con = duckdb.connect(":memory:")
+            self.con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
+            self.con.execute("set temp_directory = ?", [self.folder])
+            self.con.execute("set preserve_insertion_order = true")
         self.lock = threading.Lock()
-        self._finalizer = weakref.finalize(self, _remove, self.con, self.folder)
+        self._finalizer = weakref.finalize(self, _remove, self.con, self.folder, self.catalog, self.home)
+
+    @property
+    def private(self) -> bool:
+        """True when this staging database has a DuckDB instance of its own (its settings are ours to change)."""
+        return self.catalog is None
+
+    def shares(self, con) -> bool:
+        """True when `con` is the connection this staging database was attached to."""
+        return self.host is not None and self.host is con
+
+    def table(self, name: str) -> str:
+        """`name` qualified for a query made on the host connection."""
+        return f"{self.catalog}.main.{name}" if self.catalog else name
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Another connection to the staging database (e.g. for a reader in another thread)."""
+        cursor = self.con.cursor()
+        if self.catalog is not None:
+            cursor.execute(f"use {self.catalog}")
+        return cursor
 
     def path(self, name: str) -> str:
         return os.path.join(self.folder, name)
@@ -136,21 +198,27 @@ def _cells_view(con: duckdb.DuckDBPyConnection, columns: str, blank: str) -> int
 
 
 def canonical_table(staging: Staging, kind: str) -> None:
-    """The table `canonical`: the kind's canonical columns with their schema types, plus _row."""
+    """The table `canonical`: the kind's canonical columns with their schema types, plus _row. Inside a
+    load's instance the types are the target table's; a staging instance of its own makes the schema."""
     con = staging.con
-    con.execute(SCHEMA_SQL.read_text())
-    table = KIND_TABLE[kind]
-    types = con.execute("select column_name, data_type from information_schema.columns"
-                        " where table_name = ? and table_schema = 'main' order by ordinal_position",
-                        [table]).fetchall()
+    if staging.private:
+        con.execute(SCHEMA_SQL.read_text())
+    types = con.execute("select column_name, data_type from duckdb_columns() where database_name = ?"
+                        " and schema_name = 'main' and table_name = ? order by column_index",
+                        [staging.home or _current(con), KIND_TABLE[kind]]).fetchall()
     body = ", ".join(f"{c} {t}" for c, t in types if c != "load_id")
     con.execute(f"create or replace table canonical ({body}, {ROW_COLUMN} bigint)")
 
 
+def _current(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("select current_database()").fetchall()[0][0]
+
+
 def append_canonical(staging: Staging, frame: pd.DataFrame) -> None:
     con = staging.con
-    cols = [r[0] for r in con.execute("select column_name from information_schema.columns"
-                                      " where table_name = 'canonical' order by ordinal_position").fetchall()]
+    cols = [r[0] for r in con.execute("select column_name from duckdb_columns() where database_name = ?"
+                                      " and schema_name = 'main' and table_name = 'canonical' order by column_index",
+                                      [_current(con)]).fetchall()]
     con.register("_batch", frame)
     try:
         con.execute(f"insert into canonical select {', '.join(cols)} from _batch")
@@ -201,7 +269,7 @@ class StagedRows:
     def batches(self, columns: list[str] | None = None, size: int = BATCH_ROWS, ordered: bool = True):
         """pandas frames of up to `size` rows, in file order unless `ordered` is False."""
         with self.staging.lock:
-            cursor = self.staging.con.cursor()
+            cursor = self.staging.cursor()
         try:
             order = f" order by {ROW_COLUMN}" if ordered else ""
             reader = cursor.sql(self._select(columns) + order).to_arrow_reader(size)
@@ -220,7 +288,7 @@ class StagedRows:
     def record_batches(self, columns: list[str], size: int = LOAD_BATCH_ROWS) -> pa.RecordBatchReader:
         """An Arrow stream of the rows, for another DuckDB connection to scan once (the load)."""
         with self.staging.lock:
-            cursor = self.staging.con.cursor()
+            cursor = self.staging.cursor()
         self._cursor = cursor     # the stream reads through it: keep it open as long as this object
         return cursor.sql(self._select(columns)).to_arrow_reader(size)
 
@@ -309,7 +377,7 @@ def read_parquet_cells(staging: Staging, path: str, columns: list[tuple[str, str
     1-based, so "row 3" in a message is the third record (there is no header line to count). Records
     with every value empty are left out, as blank lines are in a CSV. Returns the row count."""
     con = staging.con
-    con.execute("set TimeZone = 'UTC'")
+    con.execute("set session TimeZone = 'UTC'")
     # nested values stay typed until something reads them; every other value is text from here on
     flat = [f"{expression} as r{i}" if nested else f"cast({expression} as varchar) as c{i}"
             for i, (_, expression, nested) in enumerate(columns)]

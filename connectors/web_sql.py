@@ -48,7 +48,7 @@ def build(table, found: Detection, problems: list[Problem]) -> set[tuple[str, ..
     Rare cases cost extra passes only when they occur: timestamps the SQL fast paths cannot read,
     GA4 rows falling back to event_date, and duplicate events."""
     con = table.staging.con
-    con.execute("set TimeZone = 'UTC'")
+    con.execute("set session TimeZone = 'UTC'")
     cell_of = dict(zip(table.columns, table.cells))
     cell = {field: cell_of[col] for col, field in found.fields.items()}
     column = {field: col for col, field in found.fields.items()}
@@ -139,9 +139,11 @@ def build(table, found: Detection, problems: list[Problem]) -> set[tuple[str, ..
         "source_system": sql_text(found.source_system),
     }
     select = ", ".join(f"{chosen[c]} as {c}" for c in columns)
-    # every row carries its line number: the order rows land in `canonical` does not matter, so DuckDB's
-    # threads may append in any order (the cells were read in file order, where rowid gives the line)
-    con.execute("set preserve_insertion_order = false")
+    # every row carries its line number, so in an instance of its own DuckDB's threads may append in any
+    # order (the cells were read in file order, where rowid gives the line); a staging database inside the
+    # load's instance keeps file order, which the target table then compresses faster
+    if table.staging.private:
+        con.execute("set preserve_insertion_order = false")
     con.execute(f"insert into canonical ({', '.join(columns)}, {ROW_COLUMN})"
                 f" select {select}, cells.{ROW_COLUMN} from cells left join _urls u on {on}"
                 f" where ({kind}) is not null")

@@ -48,10 +48,12 @@ def _drop_web_events_index(con: duckdb.DuckDBPyConnection) -> None:
     """Databases made before web_events lost its primary key: rebuild the table without it (DuckDB
     cannot drop a constraint), rows and column order unchanged, in one transaction."""
     if not con.execute("select count(*) from duckdb_constraints() where table_name = 'web_events'"
-                       " and schema_name = 'main' and constraint_type = 'PRIMARY KEY'").fetchone()[0]:
+                       " and schema_name = 'main' and constraint_type = 'PRIMARY KEY'"
+                       " and database_name = current_database()").fetchone()[0]:
         return
     columns = con.execute("select column_name, data_type from information_schema.columns where table_name ="
-                          " 'web_events' and table_schema = 'main' order by ordinal_position").fetchall()
+                          " 'web_events' and table_schema = 'main' and table_catalog = current_database()"
+                          " order by ordinal_position").fetchall()
     required = {"event_id", "visitor_id", "occurred_at"}
     body = ", ".join(f"{c} {t}{' not null' if c in required else ''}" for c, t in columns)
     con.execute("begin transaction")
@@ -163,15 +165,16 @@ def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
 
 def _drop_relation(con, name: str) -> None:
     kind = con.execute(
-        "select 'view' from duckdb_views() where view_name = ? and not internal"
-        " union all select 'table' from duckdb_tables() where table_name = ?", [name, name]).fetchone()
+        "select 'view' from duckdb_views() where view_name = ? and not internal and database_name = current_database()"
+        " union all select 'table' from duckdb_tables() where table_name = ? and database_name = current_database()", [name, name]).fetchone()
     if kind:
         con.execute(f"drop {kind[0]} {name}")
 
 
 def _all_models_exist(con) -> bool:
     have = {r[0] for r in con.execute(
-        "select view_name from duckdb_views() where not internal union all select table_name from duckdb_tables()"
+        "select view_name from duckdb_views() where not internal and database_name = current_database()"
+        " union all select table_name from duckdb_tables() where database_name = current_database()"
     ).fetchall()}
     return all(name in have for name in model_names())
 

@@ -5,6 +5,7 @@ BATCH_ROWS to a few rows, so every batch boundary is crossed."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import pathlib
 import tracemalloc
@@ -170,6 +171,62 @@ def test_staged_path_matches_the_in_memory_path(name, monkeypatch):
         pd.testing.assert_frame_equal(a[3], b[3])
         assert a[4] == b[4]                                # parser problems, in order
         assert a[5:] == b[5:]                              # GX problems, rejected rows, results
+
+
+def _assert_same_outcomes(expected: list[tuple], got: list[tuple]) -> None:
+    assert len(expected) == len(got)
+    for a, b in zip(expected, got):
+        assert a[:3] == b[:3]
+        pd.testing.assert_frame_equal(a[3], b[3])
+        assert a[4:] == b[4:]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_staging_inside_the_load_instance_matches_a_staging_instance_of_its_own(name, staged_small, tmp_path):
+    """A load stages its files in an in-memory database attached to the target's DuckDB instance:
+    same rows, row numbers, problems and suite results as a staging instance of its own."""
+    own = _outcome(name, CASES[name])
+    con = db.connect(tmp_path / "t.duckdb")
+    with staging.in_instance(con):
+        parsed = parse_file(name, CASES[name])
+        assert all(p.staged.staging.shares(con) for p in parsed)
+        inside = _outcome(name, CASES[name])
+    _assert_same_outcomes(own, inside)
+
+
+def test_a_load_copies_staged_rows_inside_its_instance_and_detaches_them(staged_small, tmp_path, monkeypatch):
+    """Page views staged in the target's instance: the load copies them natively, the same rows as a
+    load through the in-memory reader; the target's catalog shows none of the staging tables, and the
+    staging database is detached once the report goes."""
+    clean = SEGMENT.replace(b"m7,a7,,garbage,https://example.com/t,,,,,\n", b"")   # 9 rows, one repeated
+    con = db.connect(tmp_path / "t.duckdb")
+    report = load.load_files(con, [("pages.csv", clean)], user="test")
+    assert report.ok and report.files[0].inserted == 8
+    store = report.files[0].parsed.staged.staging
+    assert store.shares(con)
+    attached = [r[0] for r in con.execute("select database_name from duckdb_databases() where not internal")
+                .fetchall()]
+    assert sorted(attached) == sorted(["t", store.catalog])
+    assert load._columns(con, "web_events") == [c for c, _ in load._column_types(con, "web_events")]
+    assert "canonical" not in {r[0] for r in con.execute("select table_name from information_schema.tables"
+                                                         " where table_catalog = current_database()").fetchall()}
+
+    columns = "event_id, visitor_id, user_id, occurred_at, event_name, url, referrer, utm_source, utm_medium," \
+              " utm_campaign, source_system"
+    staged_rows = con.execute(f"select {columns} from web_events order by event_id").fetchall()
+    del report, store
+    gc.collect()
+    assert [r[0] for r in con.execute("select database_name from duckdb_databases() where not internal")
+            .fetchall()] == ["t"]
+
+    monkeypatch.setattr(staging, "STREAM_MIN_BYTES", 10**12)   # the in-memory reader
+    other = db.connect(tmp_path / "in_memory.duckdb")
+    assert load.load_files(other, [("pages.csv", clean)], user="test").ok
+    assert other.execute(f"select {columns} from web_events order by event_id").fetchall() == staged_rows
+    assert [r[0] for r in staged_rows][1:] == ["m1", "m2", "m4", "m5", "m6", "m8", "m9"]
+    assert staged_rows[0][0].startswith("ev-") and staged_rows[0][1] == "a3"   # no id in the file: derived
+    assert [str(r[3]) for r in staged_rows][1:4] == ["2026-03-01 10:00:00.123000", "2026-03-01 10:00:00",
+                                                     "2026-04-03 10:00:00"]
 
 
 def test_batches_share_whole_file_decisions(staged_small):
