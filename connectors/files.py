@@ -26,6 +26,7 @@ import re
 import shutil
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -490,9 +491,12 @@ def stage_text_table(file_name: str, data) -> StagedTable | None:
             return None
     width = len(head.header)
     store = staging.Staging()
-    lines = _count_byte(data, b"\n", start, end) + (1 if end > start and data[end - 1:end] != b"\n" else 0)
-    count = staging.read_cells(store, memoryview(data)[start:end], lines, head.delimiter, width,
-                               head.header_row + 1)
+    # the lines are counted (holding the GIL) while the body is written out and read by DuckDB (which let go of it)
+    with ThreadPoolExecutor(1) as pool:
+        counting = pool.submit(lambda: _count_byte(data, b"\n", start, end)
+                               + (1 if end > start and data[end - 1:end] != b"\n" else 0))
+        count = staging.read_cells(store, memoryview(data)[start:end], counting.result, head.delimiter, width,
+                                   head.header_row + 1)
     if count is None:
         store.close()
         return None

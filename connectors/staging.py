@@ -37,6 +37,7 @@ import tempfile
 import threading
 import uuid
 import weakref
+from typing import Callable
 
 import duckdb
 import pandas as pd
@@ -71,7 +72,7 @@ SCHEMA_SQL = pathlib.Path(__file__).resolve().parent.parent / "data_models" / "s
 def _remove(con: duckdb.DuckDBPyConnection, folder: str, catalog: str | None, home: str | None) -> None:
     try:
         if catalog is not None:   # an attached staging database: give its memory back to the instance
-            con.execute(f"use {home}")
+            con.execute(f"use {_ident(home)}")
             con.execute(f"detach database if exists {catalog}")
     except duckdb.Error:
         pass                      # the instance is gone already (its connections closed)
@@ -149,10 +150,11 @@ class Staging:
         self._finalizer()
 
 
-def read_cells(staging: Staging, body: memoryview, lines: int, delimiter: str, width: int,
+def read_cells(staging: Staging, body: memoryview, lines: Callable[[], int], delimiter: str, width: int,
                first_row: int) -> int | None:
     """Text cells of `body` (the data rows' bytes, header and footer cut off) as the view `cells`
-    (columns _row, c0 .. c{width-1}, '' for empty); `lines` is how many lines the body has. Returns
+    (columns _row, c0 .. c{width-1}, '' for empty); `lines()` is how many lines the body has (asked
+    once DuckDB has read it, so the caller may count meanwhile). Returns
     the row count, or None when DuckDB's reading could disagree with the file's line numbers (then
     the caller reads the file in memory)."""
     path = staging.path("body.csv")
@@ -172,7 +174,7 @@ def read_cells(staging: Staging, body: memoryview, lines: int, delimiter: str, w
         os.unlink(path)
     blank = " and ".join(_blank(f"c{i}") for i in range(width)) or "false"
     count = con.execute("select count(*) from _read").fetchall()[0][0]
-    if count != lines:   # a blank line (DuckDB skips it) or a line break inside quotes
+    if count != lines():   # a blank line (DuckDB skips it) or a line break inside quotes
         con.execute("drop table _read")
         return None
     # a fresh table's rowid follows the file's order; rows of empty cells are left out as in files._tidy

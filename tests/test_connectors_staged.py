@@ -199,14 +199,14 @@ def test_a_load_copies_staged_rows_inside_its_instance_and_detaches_them(staged_
     load through the in-memory reader; the target's catalog shows none of the staging tables, and the
     staging database is detached once the report goes."""
     clean = SEGMENT.replace(b"m7,a7,,garbage,https://example.com/t,,,,,\n", b"")   # 9 rows, one repeated
-    con = db.connect(tmp_path / "t.duckdb")
+    con = db.connect(tmp_path / "acme-marketing.duckdb")   # a database name SQL must quote
     report = load.load_files(con, [("pages.csv", clean)], user="test")
     assert report.ok and report.files[0].inserted == 8
     store = report.files[0].parsed.staged.staging
     assert store.shares(con)
     attached = [r[0] for r in con.execute("select database_name from duckdb_databases() where not internal")
                 .fetchall()]
-    assert sorted(attached) == sorted(["t", store.catalog])
+    assert sorted(attached) == sorted(["acme-marketing", store.catalog])
     assert load._columns(con, "web_events") == [c for c, _ in load._column_types(con, "web_events")]
     assert "canonical" not in {r[0] for r in con.execute("select table_name from information_schema.tables"
                                                          " where table_catalog = current_database()").fetchall()}
@@ -217,7 +217,7 @@ def test_a_load_copies_staged_rows_inside_its_instance_and_detaches_them(staged_
     del report, store
     gc.collect()
     assert [r[0] for r in con.execute("select database_name from duckdb_databases() where not internal")
-            .fetchall()] == ["t"]
+            .fetchall()] == ["acme-marketing"]
 
     monkeypatch.setattr(staging, "STREAM_MIN_BYTES", 10**12)   # the in-memory reader
     other = db.connect(tmp_path / "in_memory.duckdb")
