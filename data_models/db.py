@@ -153,29 +153,38 @@ def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
     A database whose figures are read by pages stays fast because the chain of views is planned once per load,
     not once per query.
     """
+    relations = _relations(con)
+    signature = models_signature()
+    # a staging view is its SQL alone (DuckDB binds it when read): kept while the models' SQL is unchanged
+    views_current = is_materialized(con) and _setting(con, "models_signature") == signature
     for f in model_files():
-        _drop_relation(con, f.stem)
-        if f.parent.name in MATERIALIZED_LAYERS:
-            con.execute(f"create table {f.stem} as\n{f.read_text()}")
-        else:
-            con.execute(f"create view {f.stem} as\n{f.read_text()}")
+        materialized = f.parent.name in MATERIALIZED_LAYERS
+        kind = relations.get(f.stem)
+        if kind == "view" and not materialized and views_current:
+            continue
+        if kind:
+            con.execute(f"drop {kind} {f.stem}")
+        con.execute(f"create {'table' if materialized else 'view'} {f.stem} as\n{f.read_text()}")
     _set_setting(con, "models", "tables")
-    _set_setting(con, "models_signature", models_signature())
+    _set_setting(con, "models_signature", signature)
+
+
+def _relations(con) -> dict[str, str]:
+    """The views and tables of the connection's database: name -> 'view' or 'table'."""
+    return dict(con.execute(
+        "select view_name, 'view' from duckdb_views() where not internal and database_name = current_database()"
+        " union all select table_name, 'table' from duckdb_tables() where database_name = current_database()"
+    ).fetchall())
 
 
 def _drop_relation(con, name: str) -> None:
-    kind = con.execute(
-        "select 'view' from duckdb_views() where view_name = ? and not internal and database_name = current_database()"
-        " union all select 'table' from duckdb_tables() where table_name = ? and database_name = current_database()", [name, name]).fetchone()
+    kind = _relations(con).get(name)
     if kind:
-        con.execute(f"drop {kind[0]} {name}")
+        con.execute(f"drop {kind} {name}")
 
 
 def _all_models_exist(con) -> bool:
-    have = {r[0] for r in con.execute(
-        "select view_name from duckdb_views() where not internal and database_name = current_database()"
-        " union all select table_name from duckdb_tables() where database_name = current_database()"
-    ).fetchall()}
+    have = _relations(con)
     return all(name in have for name in model_names())
 
 

@@ -186,3 +186,20 @@ def test_model_tests_pass_on_the_loaded_demo_db(demo_db):
     errors = [f for f in model_tests.run_model_tests(con) if f.severity == "error"]
     assert errors == []
     assert con.execute("select count(*) from fct_pipeline").fetchone()[0] == 5000
+
+
+def test_a_refresh_re_creates_views_only_when_the_model_sql_changed(tmp_path):
+    """A staging view is SQL alone (DuckDB binds it when read): a refresh re-creates it only when the
+    stored signature of the models' SQL differs from the files' (e.g. after an upgrade)."""
+    con = db.connect(tmp_path / "m.duckdb")
+    db.refresh_models(con)
+    insert(con, "web_events", [dict(event_id="E1", visitor_id="V1", occurred_at=TS(2025, 1, 2),
+                                    event_name="page_view", url="example.com/a")])
+    assert rows(con, "select count(*) from stg_web_events") == [(1,)]           # a view: always current
+    con.execute("create or replace view stg_web_events as select * from web_events where false")
+    db.refresh_models(con)                                                       # SQL unchanged: view kept
+    assert rows(con, "select count(*) from stg_web_events") == [(0,)]
+    con.execute("update settings set value = 'old' where key = 'models_signature'")
+    db.refresh_models(con)
+    assert rows(con, "select count(*) from stg_web_events") == [(1,)]           # re-created from its file
+    assert rows(con, "select value from settings where key = 'models_signature'") == [(db.models_signature(),)]
