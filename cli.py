@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import os
 import pathlib
 import sys
 
@@ -108,6 +109,8 @@ def _preload() -> None:
     # the default view's figures, computed in the background once the server runs (and after every load)
     from pages.shared import ui, warmup
 
+    if os.environ.get("MVD_WARMUP", "on").lower() in ("0", "off", "false", "no"):
+        return   # benches measure a page's own cold run this way (benches/bench_pages.py)
     warmup.enable()
     warmup.start(ui.db_path(), wait_for_server=True)
 

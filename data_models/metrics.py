@@ -471,6 +471,16 @@ def sourced_share(con, params: Params, group: str = "marketing") -> tuple[float,
     return safe_ratio(amount, total), amount, total
 
 
+def sourced_share_of(by_period: pd.DataFrame, start: dt.date, group: str = "marketing") -> tuple[float, Decimal, Decimal]:
+    """`sourced_share` of a period made of whole periods of a `sourced_pipeline(..., grain=...)` frame: the rows
+    whose period starts on or after `start` (the frame's last periods). The same deals, so the same figures,
+    without reading their touches again (the first-touch definition ranks every touch of every deal)."""
+    rows = by_period[by_period["period_start"] >= start]
+    total = sum(rows["amount"], Decimal(0))
+    amount = sum(rows.loc[rows["source_group"] == group, "amount"], Decimal("0.00"))
+    return safe_ratio(amount, total), amount, total
+
+
 # ---------------------------------------------------------------------------
 # reconciliation
 # ---------------------------------------------------------------------------
@@ -584,6 +594,19 @@ def influenced_by(con, params: Params, by: str) -> pd.DataFrame:
     df = _influenced(con, params, [INFLUENCED_GROUPS[by]])
     df = df.sort_values(INFLUENCED_GROUPS[by], kind="stable", na_position="last").reset_index(drop=True)
     return add_period_columns(df, "quarter", params)
+
+
+def influenced_of(by_quarter: pd.DataFrame, start: dt.date, params: Params) -> pd.DataFrame:
+    """`influenced_pipeline` of a period made of whole quarters of an `influenced_by(..., by="quarter")` frame:
+    the quarters starting on or after `start` (the frame's last ones), added up: the same deals, one query fewer."""
+    rows = by_quarter[by_quarter["period_start"] >= start]
+    out = {c: sum((int(v) for v in rows[c]), 0)
+           for c in ("total_opportunities", "influenced_opportunities", "via_account_opportunities")}
+    out |= {c: sum(rows[c], Decimal("0.00")) for c in ("total_amount", "influenced_amount", "via_account_amount")}
+    out["influenced_share"] = safe_ratio(out["influenced_amount"], out["total_amount"])
+    out["lookback_days"] = params.lookback_days
+    return pd.DataFrame([out])[["total_opportunities", "total_amount", "influenced_opportunities", "influenced_amount",
+                                "influenced_share", "via_account_opportunities", "via_account_amount", "lookback_days"]]
 
 
 # linear weights of each influenced deal's marketing touches in the window, by channel

@@ -91,17 +91,29 @@ class PipelineFigures(Figures):
         return next(d for d in SOURCED_DEFINITIONS if d != self.p.sourced_definition)
 
     @functools.cached_property
+    def whole_quarters(self) -> bool:
+        """Whether the period is the trend's last whole quarters (This quarter, Last quarter, a fiscal year):
+        then its totals are the sum of those quarters' rows, and not worked out again from every touch."""
+        return fiscal_quarter_bounds(self.p.start, self.p.fiscal_year_start_month)[0] == self.p.start
+
+    @functools.cached_property
     def sourced(self):
         """(share, marketing-sourced amount, total) under the chosen definition."""
+        if self.whole_quarters:
+            return metrics.sourced_share_of(self.by_quarter, self.p.start)
         return self.get(metrics.sourced_share, self.p, "sourced pipeline")
 
     @functools.cached_property
     def other_sourced(self):
+        if self.whole_quarters:
+            return metrics.sourced_share_of(self.other_by_quarter, self.p.start)
         return self.get(metrics.sourced_share, dataclasses.replace(self.p, sourced_definition=self.other_definition),
                         "sourced pipeline (other definition)")
 
     @functools.cached_property
     def influenced(self):
+        if self.whole_quarters:
+            return metrics.influenced_of(self.influenced_by_quarter, self.p.start, self.p).iloc[0]
         return self.get(metrics.influenced_pipeline, self.p, "influenced pipeline").iloc[0]
 
     @functools.cached_property

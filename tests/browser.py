@@ -25,10 +25,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path, timeout: float = 60.0):
-    """Start the app on 127.0.0.1 and yield its base URL; stop it afterwards."""
-    port = free_port()
-    env = dict(os.environ, MVD_DB=str(db_path))
+def streamlit_server(db_path, timeout: float = 60.0, port: int | None = None, env: dict | None = None):
+    """Start the app on 127.0.0.1 and yield its base URL; stop it afterwards.
+
+    `port`: a given port (e.g. to restart a server where a browser's cache already knows its assets);
+    `env`: extra environment variables for the server."""
+    port = port or free_port()
+    env = dict(os.environ, MVD_DB=str(db_path), **(env or {}))
     cmd = [sys.executable, str(ROOT / "cli.py"), "serve", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -100,6 +100,48 @@ def test_sourced_pipeline_by_period_has_every_group_every_period(con):
     assert feb.loc["partner", "amount"] == DEC("0.00")
 
 
+@pytest.mark.parametrize("start,expected", [
+    # Feb + Mar: O1 (Feb, first touch webinar) 1000.10, O3 3000.30 and O4 4000.40 (Mar, content) are
+    # marketing; O2 (Feb, sales) 2000.20 and O6 (Mar, no amount) are not: 8000.80 of 10001.00
+    (D(2025, 2, 1), (DEC("8000.80"), DEC("10001.00"))),
+    # the whole quarter: O7 (Jan, 700.07, unknown) joins the total
+    (D(2025, 1, 1), (DEC("8000.80"), DEC("10701.07"))),
+])
+def test_sourced_share_of_whole_periods_equals_sourced_share(con, start, expected):
+    p = dataclasses.replace(Q1, sourced_definition="first_touch")
+    share, amount, total = metrics.sourced_share_of(metrics.sourced_pipeline(con, p, grain="month"), start)
+    assert (amount, total) == expected
+    assert share == pytest.approx(float(expected[0]) / float(expected[1]))
+    assert (share, amount, total) == metrics.sourced_share(con, dataclasses.replace(p, start=start))
+
+
+def test_influenced_of_whole_quarters_adds_up_the_quarters():
+    import pandas as pd
+
+    by_quarter = pd.DataFrame({
+        "period_start": [D(2025, 1, 1), D(2025, 4, 1), D(2025, 7, 1)],
+        "total_opportunities": [5, 2, 3], "total_amount": [DEC("500.00"), DEC("200.00"), DEC("300.50")],
+        "influenced_opportunities": [4, 1, 2], "influenced_amount": [DEC("400.00"), DEC("100.00"), DEC("150.25")],
+        "via_account_opportunities": [1, 0, 1], "via_account_amount": [DEC("10.00"), DEC("0.00"), DEC("0.25")],
+    })
+    row = metrics.influenced_of(by_quarter, D(2025, 4, 1), Q1).iloc[0]
+    # Q2 + Q3: 5 deals, 500.50; influenced 3 deals, 250.25 (one through its account, 0.25)
+    assert (row.total_opportunities, row.total_amount) == (5, DEC("500.50"))
+    assert (row.influenced_opportunities, row.influenced_amount) == (3, DEC("250.25"))
+    assert (row.via_account_opportunities, row.via_account_amount) == (1, DEC("0.25"))
+    assert row.influenced_share == pytest.approx(250.25 / 500.50)
+    assert row.lookback_days == 90
+
+
+def test_influenced_of_the_quarter_equals_influenced_pipeline(con):
+    got = metrics.influenced_of(metrics.influenced_by(con, Q1, "quarter"), Q1.start, Q1)
+    want = metrics.influenced_pipeline(con, Q1)
+    assert got.columns.tolist() == want.columns.tolist()
+    # 6 deals, 10701.07; influenced O1, O3, O4: 8000.80, O3 through its account (3000.30)
+    assert got.iloc[0].tolist() == want.iloc[0].tolist() == [
+        6, DEC("10701.07"), 3, DEC("8000.80"), 8000.80 / 10701.07, 1, DEC("3000.30"), 90]
+
+
 def test_lookback_moves_a_touch_into_the_window(con):
     # 140 days of lookback takes in T2 (paid_search, 132 days before O1) as O1's first touch, and T7 stays out
     df = metrics.sourced_by_opportunity(con, dataclasses.replace(Q1, lookback_days=140, sourced_definition="first_touch"))

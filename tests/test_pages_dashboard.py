@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -337,6 +338,31 @@ def test_chart_builders_reuse_a_figure_only_for_the_same_inputs():
     assert charts.bar(["a", "b"], [1, 2], "Another finding") is not first
     assert charts.bar(["a", "b"], [1, 2], "A finding", horizontal=True) is not first
     assert json.loads(first.to_json())["data"][0]["y"] == [1.0, 2.0]
+
+
+def test_chart_margins_hold_the_labels_and_the_legend():
+    """Margins are set so plotly.js need not widen them and draw a chart twice (pages/shared/charts.py)."""
+    from pages.shared import charts
+
+    short = charts.bar(["Events", "SEO"], [1, 2], "Short labels", horizontal=True)
+    long = charts.bar(["A very long campaign name, cut at 30 characters", "SEO"], [1, 2], "Long labels", horizontal=True)
+    # 10 px + ticks + 6 characters ("Events") vs 29 characters and the ellipsis shown on the axis
+    assert short.layout.margin.l == round(10 + charts.TICK_PX + 6 * charts.CHAR_PX)
+    assert long.layout.margin.l == round(10 + charts.TICK_PX + 29 * charts.CHAR_PX)
+    # money axis ticks up to 2: "$2.5M" is wider than any of them (5 characters)
+    vertical = charts.bar(["Q1", "Q2"], [1, 2], "Vertical")
+    assert vertical.layout.margin.l == round(10 + charts.TICK_PX + 5 * charts.CHAR_PX)
+    # no legend (one series): room for one line of tick labels
+    assert vertical.layout.margin.b == charts.TICK_PX + charts.LINE_PX
+    # a stacked bar's legend hangs from 12% of the plot's height under it: b = (0.12 * (H - t) + legend + 12) / 1.12
+    frame = pd.DataFrame({"period": ["Q1", "Q1"], "group": ["a", "b"], "amount": [1.0, 2.0]})
+    stacked = charts.stacked_bar(frame, "period", "amount", "group", "Stacked", order=["a", "b"])
+    layout = stacked.layout
+    legend = charts.LEGEND_PX + 21   # two short names: one row
+    assert layout.margin.b == round((0.12 * (layout.height - layout.margin.t) + legend + 12) / 1.12 + 1)
+    # tick labels on two lines (<br>) need two lines of room
+    rates = charts.rates_with_intervals(["A", "B"], [0.5, 0.25], [0.4, 0.2], [0.6, 0.3], [10, 20], "Rates")
+    assert rates.layout.margin.b == charts.TICK_PX + 2 * charts.LINE_PX
 
 
 def test_sidebar_reads_the_workspace_once_per_load_version(open_page, monkeypatch):

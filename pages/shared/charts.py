@@ -44,7 +44,8 @@ MAX_FIGURES = 256
 
 
 def remembered(builder):
-    """Memoise a figure builder on the pickled bytes of its arguments (the figure depends on nothing else)."""
+    """Memoise a figure builder on the pickled bytes of its arguments (the figure depends on nothing else),
+    and give its figure margins that fit its labels (`fit_margins`)."""
     @functools.wraps(builder)
     def build(*args, **kwargs):
         try:
@@ -56,13 +57,102 @@ def remembered(builder):
             if fig is not None:
                 _FIGURES.move_to_end(key)
                 return fig
-        fig = builder(*args, **kwargs)
+        fig = fit_margins(builder(*args, **kwargs))
         with _FIGURES_LOCK:
             _FIGURES[key] = fig
             while len(_FIGURES) > MAX_FIGURES:
                 _FIGURES.popitem(last=False)
         return fig
     return build
+
+
+# ---------- margins worked out here, so the browser draws each chart once
+#
+# Streamlit's Plotly theme turns on `automargin` for both axes, and the legend sits below the plot: when
+# tick labels or the legend do not fit the figure's margins, plotly.js draws the chart, measures them,
+# widens the margins and draws the whole chart again. On a warm page load that second pass was about half
+# of the charts' drawing time (measured in chromium on the Pipeline and ROI pages' figures). Margins that
+# already fit make the first pass the last; automargin stays on, so a label wider than estimated (another
+# font, a phone's narrower legend rows) still fits, at the cost of the second pass.
+
+CHAR_PX = 6.8         # a 13 px sans-serif character, on average, rounded up (chromium on Debian)
+LINE_PX = 19          # one line of tick labels or legend entries
+TICK_PX = 18          # ticks, the theme's 8 px padding and a little air
+LEGEND_ROW_PX = 900   # legend rows are laid out for the main column of a laptop (a phone's may need more rows)
+LEGEND_PX = 9         # a legend's padding; each row adds about 21 px
+
+
+def _label_lines(label) -> list[str]:
+    """A tick label's lines as shown: <br> breaks a line, tags such as <sub> are not shown."""
+    return [re.sub(r"<[^>]+>", "", part) for part in str(label).split("<br>")]
+
+
+def _number_label(axis, values: list[float]) -> str:
+    """About the widest tick label of a numeric axis (ticks are round numbers within the data or range)."""
+    values = [v for v in values if v == v] + [float(v) for v in (axis.range or ()) if v is not None]
+    top = max((abs(v) for v in values), default=1.0)
+    sign = "-" if any(v < 0 for v in values) else ""
+    fmt = axis.tickformat or ""
+    if fmt.endswith("%"):
+        body = f"{max(top, 1.0) * 100:.0f}%"   # ticks reach the next round number
+    elif fmt == "~s":   # SI: 3 digits, a decimal and the unit at most ("$12.5M")
+        body = f"{top / 1000 ** max(0, min(4, (len(f'{top:.0f}') - 1) // 3)):.0f}.5M"
+    elif fmt.startswith(","):
+        body = f"{top:,.0f}"
+    else:
+        body = f"{top:.3g}.5"
+    return sign + (axis.tickprefix or "") + body + (axis.ticksuffix or "")
+
+
+def _axis_labels(fig: go.Figure, letter: str) -> list[str]:
+    """The labels an axis may show (its categories, or about its widest number) from the figure's traces."""
+    axis = getattr(fig.layout, f"{letter}axis")
+    if axis.ticktext:
+        return [str(t) for t in axis.ticktext]
+    values = [v for trace in fig.data if getattr(trace, letter, None) is not None
+              for v in list(getattr(trace, letter)) if v is not None]
+    numbers = []
+    for v in values:
+        if isinstance(v, str):
+            return list(dict.fromkeys(str(x) for x in values))
+        try:
+            numbers.append(float(v))
+        except (TypeError, ValueError):   # dates and the like: plotly's own short tick labels
+            return ["Sep 30"]
+    return [_number_label(axis, numbers)]
+
+
+def fit_margins(fig: go.Figure) -> go.Figure:
+    """Set left and bottom margins that hold the tick labels and the legend below the plot."""
+    try:
+        return _fit_margins(fig)
+    except Exception:  # noqa: BLE001 - only a speed-up: the figure as built still draws (automargin)
+        return fig
+
+
+def _fit_margins(fig: go.Figure) -> go.Figure:
+    layout = fig.layout
+    y_labels, x_labels = _axis_labels(fig, "y"), _axis_labels(fig, "x")
+    left = 10 + TICK_PX + CHAR_PX * max((len(line) for label in y_labels for line in _label_lines(label)), default=0)
+    ticks_below = TICK_PX + LINE_PX * max((len(_label_lines(label)) for label in x_labels), default=1)
+    bottom = ticks_below
+    shown = [t for t in fig.data if t.showlegend is not False and t.name]
+    # plotly shows a legend for more than one trace, even when only one of them has an entry
+    if shown and layout.showlegend is not False and (len(fig.data) > 1 or layout.showlegend):
+        rows, width = 1, 0.0
+        for trace in shown:
+            item = 40 + CHAR_PX * len(trace.name)
+            if width and width + item > LEGEND_ROW_PX:
+                rows, width = rows + 1, 0.0
+            width += item
+        below = abs(layout.legend.y if layout.legend.y is not None else 0)
+        height, top = layout.height or 450, layout.margin.t or 0
+        # the legend's anchor is `below` of the plot's height under the plot, so for a legend hanging from
+        # its top, b = below * (H - t - b) + its height (+ 12 px plotly keeps); anchored at its bottom, no height
+        extent = LEGEND_PX + 21 * rows if layout.legend.yanchor == "top" else 0
+        bottom = max(bottom, (below * (height - top) + extent + 12) / (1 + below) + 1)
+    fig.update_layout(margin={"l": round(left), "b": round(bottom)})
+    return fig
 
 
 def channel_label(channel) -> str:
