@@ -91,9 +91,10 @@ def test_pipeline_reconciliation_explains_the_gap(open_page):
     # the $30K gap is O3, whose only touch (T6, Jan 10) is 207 days before creation.
     assert ("The CRM shows **$100K** (4 deals); attribution sees **$70K** (3 deals). The $30K difference: "
             "1 deal ($30K) with touches only outside the lookback window.") in texts(at)
-    table = at.dataframe[0].value.set_index("Line")
-    assert table.loc["Note: attributed through account fallback only", "Amount"] == 40000.0  # O4
-    assert table.loc["Reason: no touches at all", "Deals"] == 0
+    table = at.dataframe[0].value.set_index("line")           # labelled Line, Deals, Amount ($), Why
+    assert table.loc["Note: attributed through account fallback only", "amount"] == 40000.0  # O4
+    assert table.loc["Reason: no touches at all", "opportunities"] == 0
+    assert table.loc["CRM total pipeline", "amount"] == 100000.0
 
 
 def test_pipeline_drill_down_to_deals_and_timeline(open_page):

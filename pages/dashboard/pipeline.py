@@ -130,9 +130,10 @@ else:
     st.markdown(f"The CRM shows **{ui.money(crm.amount)}** ({int(crm.opportunities)} deals); attribution sees "
                 f"**{ui.money(attributed.amount)}** ({int(attributed.opportunities)} deals). "
                 f"The {ui.money(diff.amount)} difference: {why}.")
-table = recon.reset_index().rename(columns={"line": "Line", "opportunities": "Deals", "amount": "Amount", "note": "Why"})
-table["Amount"] = table["Amount"].astype(float)
-ui.table_with_download(table, key="pipeline_reconciliation", file_name="pipeline_reconciliation.csv")
+# shown in dollars and cents (it ties out to the CRM to the cent); the CSV keeps the exact decimals
+ui.table_with_download(recon.reset_index(), key="pipeline_reconciliation", file_name="pipeline_reconciliation.csv",
+                       columns={"line": ("Line", "text"), "opportunities": ("Deals", "int"),
+                                "amount": ("Amount", "money"), "note": ("Why", "text")})
 
 # ---------- drill-down: the deals behind a bar, and one deal's journey
 st.subheader("The deals behind a bar")
