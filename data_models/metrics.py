@@ -271,23 +271,16 @@ deal_touches as (
         on channel_map.channel = touches.channel
 ),
 
-ranked_before_creation as (
+-- each deal's earliest touch in the lookback before creation (ties: the lowest touchpoint id); an
+-- aggregate rather than a ranking window over every touch
+first_touch as (
     select
         opportunity_id,
-        channel,
-        via_account,
-        row_number() over (
-            partition by opportunity_id
-            order by occurred_at, touchpoint_id
-        ) as touch_order
+        arg_min(channel, (occurred_at, touchpoint_id)) as first_touch_channel,
+        arg_min(via_account, (occurred_at, touchpoint_id)) as first_touch_via_account
     from deal_touches
     where days_before_created between 0 and ?
-),
-
-first_touch as (
-    select opportunity_id, channel as first_touch_channel, via_account as first_touch_via_account
-    from ranked_before_creation
-    where touch_order = 1
+    group by opportunity_id
 ),
 
 touch_summary as (
@@ -342,9 +335,9 @@ def _touch_fact_args(params: Params) -> list:
 
 
 def _without_first_touch(sql: str) -> str:
-    """The facts without the first-touch ranking (a window over every touch), for the metrics that
-    only count touches in the window: influenced and the reconciliation. Same rows, same counts."""
-    start, end = sql.index("ranked_before_creation as ("), sql.index("touch_summary as (")
+    """The facts without the first touch (an aggregate over every touch before creation), for the metrics
+    that only count touches in the window: influenced and the reconciliation. Same rows, same counts."""
+    start, end = sql.index("-- each deal's earliest touch"), sql.index("touch_summary as (")
     out = sql[:start] + sql[end:]
     for part in ("""        first_touch.first_touch_channel,
         coalesce(first_channel.source_group, 'unknown') as first_touch_group,

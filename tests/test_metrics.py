@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from data_models import metrics
+from data_models import db, metrics
 from data_models.params import Params
-from tests.test_metrics_fixture import Q1, build
+from tests.test_metrics_fixture import Q1, TS, build, insert
 
 D = dt.date
 DEC = Decimal
@@ -148,6 +148,20 @@ def test_lookback_moves_a_touch_into_the_window(con):
     first = dict(zip(df["opportunity_id"], df["first_touch_channel"]))
     assert first["O1"] == "paid_search"
     assert first["O7"] is None or first["O7"] != first["O7"]
+
+
+def test_first_touch_ties_go_to_the_lowest_touchpoint_id():
+    """Two touches at the same moment: the first touch is the one with the lowest touchpoint id."""
+    con = build()                                         # its own database: touches are added below
+    p = dataclasses.replace(Q1, sourced_definition="first_touch")
+    first = dict(zip(*metrics.sourced_by_opportunity(con, p)[["opportunity_id", "first_touch_channel"]].T.values))
+    assert first["O1"] == "webinar"                       # T1, Jan 20 10:00, 21 days before O1
+    insert(con, "touchpoints", [
+        dict(touchpoint_id="T0", contact_id="C1", occurred_at=TS(2025, 1, 20, 10), channel="email", touch_type="event"),
+        dict(touchpoint_id="T9", contact_id="C1", occurred_at=TS(2025, 1, 20, 10), channel="events", touch_type="event")])
+    db.refresh_models(con)
+    first = dict(zip(*metrics.sourced_by_opportunity(con, p)[["opportunity_id", "first_touch_channel"]].T.values))
+    assert first["O1"] == "email"                         # T0 < T1 < T9, all at Jan 20 10:00
 
 
 def test_reconciliation_explains_the_difference(con):
