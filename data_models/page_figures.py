@@ -235,8 +235,8 @@ class AttributionFigures(Figures):
 
     @functools.cached_property
     def campaign_names(self):
-        """Campaign names where the spend metric knows them (compare_models has ids only)."""
-        return self.get(roi.spend_by_campaign, self.pp, "campaign names").set_index("campaign_id")["campaign_name"].dropna()
+        """Every CRM campaign's name (compare_models has ids only)."""
+        return self.get(roi.campaign_names, self.pp, "campaign names")
 
     @functools.cached_property
     def markov(self):

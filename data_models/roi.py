@@ -109,6 +109,14 @@ def spend_by_campaign(con, params: Params) -> pd.DataFrame:
     return frame(con, SPEND_BY_CAMPAIGN_SQL, [params.start, params.end]).sort_values("campaign_id").reset_index(drop=True)
 
 
+def campaign_names(con, params: Params) -> pd.Series:
+    """Every CRM campaign's name by campaign id (campaigns without a name left out); `params` only
+    keys the page cache."""
+    names = frame(con, "select campaign_id, campaign_name from dim_campaigns where campaign_name is not null"
+                       " order by campaign_id", [])
+    return names.set_index("campaign_id")["campaign_name"]
+
+
 def new_customers(con, params: Params) -> int:
     """Accounts whose first won deal closed in the period."""
     return int(frame(con, NEW_CUSTOMERS_SQL, scope_args(params) + [params.start, params.end]).iloc[0, 0])

@@ -47,6 +47,15 @@ def test_spend_by_channel_and_campaign(con):
     ]
 
 
+def test_campaign_names_come_from_the_crm_whatever_the_spend():
+    """Names for every CRM campaign, spend or not (the Attribution page's campaign table uses them)."""
+    con = build()
+    insert(con, "campaigns", [dict(campaign_id="CP1", name="Spring webinar", channel="webinar"),
+                              dict(campaign_id="CP9", name="No spend yet", channel="email"),
+                              dict(campaign_id="CP8", name=None, channel="email")])
+    assert roi.campaign_names(con, P).to_dict() == {"CP1": "Spring webinar", "CP9": "No spend yet"}
+
+
 def test_roi_by_channel_arithmetic(con):
     df = roi.roi_by_channel(con, P).set_index("channel")
     web, ps = df.loc["webinar"], df.loc["paid_search"]

@@ -102,17 +102,20 @@ ui.chart(charts.model_spread(
     key="attribution_models")
 st.caption("Each dot is one model's credit for the channel; a long bar means the models disagree. "
            "Every model's column adds up to the same total.")
-table = compare.rename(columns={"channel": "Channel", **ui.MODEL_LABELS})
-table.insert(0, "Channel name", [charts.channel_label(c) for c in compare["channel"]])
-ui.table_with_download(table.round(0), key="attribution_by_channel", file_name="attribution_models_by_channel.csv")
+# every model's credit in dollars, named as in the picker; the CSVs keep the raw values and model keys
+model_columns = {m: (ui.MODEL_LABELS[m], "money") for m in compare.columns if m in ui.MODEL_LABELS}
+table = compare.assign(channel_name=[charts.channel_label(c) for c in compare["channel"]])
+ui.table_with_download(table, key="attribution_by_channel", file_name="attribution_models_by_channel.csv",
+                       columns={"channel_name": ("Channel", "text"), **model_columns})
 
 st.markdown("**Per campaign**")
 by_campaign = figures.by_campaign
 names = figures.campaign_names
-by_campaign.insert(1, "Campaign name", by_campaign["campaign_id"].map(names))
+by_campaign.insert(1, "campaign_name", by_campaign["campaign_id"].map(names).fillna(by_campaign["campaign_id"]))
 by_campaign = by_campaign.sort_values(used_model, ascending=False)
-ui.table_with_download(by_campaign.rename(columns={"campaign_id": "Campaign", **ui.MODEL_LABELS}).round(0),
-                       key="attribution_by_campaign", file_name="attribution_models_by_campaign.csv")
+ui.table_with_download(by_campaign, key="attribution_by_campaign", file_name="attribution_models_by_campaign.csv",
+                       columns={"campaign_name": ("Campaign", "text"), "campaign_id": ("Campaign ID", "text"),
+                                **{m: label for m, label in model_columns.items() if m in by_campaign.columns}})
 st.caption("“(none)” is credit on touches that belong to no campaign (e.g. organic content views).")
 
 # ---------- why the models disagree, from this data
