@@ -388,3 +388,17 @@ def test_sidebar_reads_the_workspace_once_per_load_version(open_page, monkeypatc
     ui.data_changed()   # a commit, an undo or saved settings
     at.switch_page(CONTENT).run()
     assert len(calls) == 2
+
+
+def test_long_bar_labels_that_start_alike_stay_apart():
+    """Plotly draws equal axis labels as one bar: two asset titles with the same first 28 characters
+    must not be cut to the same label (the Content page stacked two assets on one bar)."""
+    from pages.shared import charts
+
+    titles = ["Stop guessing: a data-driven look at attribution models",
+              "Stop guessing: a data-driven look at gated content", "SEO basics"]
+    fig = charts.bar(titles, [1.5, 1.0, 0.5], "Assets", horizontal=True)
+    assert list(fig.data[0].y) == ["Stop guessing:…ribution models", "Stop guessing:…t gated content", "SEO basics"]
+    assert list(fig.data[0].hovertext) == titles                        # whole in the hover
+    assert charts.short_labels(["Same title", "Same title"]) == ["Same title (1)", "Same title (2)"]
+    assert charts.short_labels(["A very long campaign name, cut at 30 characters"]) == ["A very long campaign name, c…"]

@@ -219,6 +219,31 @@ def _money_axis(fig: go.Figure, axis: str = "y") -> None:
     getattr(fig, f"update_{axis}axes")(tickprefix="$", tickformat="~s")
 
 
+def short_labels(full: Sequence[str], width: int = 30) -> list[str]:
+    """Axis labels of at most `width` characters, each different (plotly draws equal labels as one
+    category, so two assets whose titles start alike would share one bar): a label cut at the end
+    that clashes with another keeps its beginning and its end instead; labels still equal are numbered."""
+    def cut(v: str) -> str:
+        return v if len(v) <= width else v[:width - 2].rstrip() + "…"
+
+    def middle(v: str) -> str:
+        if len(v) <= width:
+            return v
+        half = (width - 1) // 2
+        return v[:half].rstrip() + "…" + v[-(width - 1 - half):].lstrip()
+
+    first = [cut(v) for v in full]
+    clashes = {x for x in first if first.count(x) > 1}
+    out = [middle(v) if x in clashes else x for v, x in zip(full, first)]
+    counts = {x: out.count(x) for x in out}
+    seen: dict[str, int] = {}
+    for i, x in enumerate(out):
+        if counts[x] > 1:
+            seen[x] = seen.get(x, 0) + 1
+            out[i] = f"{x} ({seen[x]})"
+    return out
+
+
 @remembered
 def bar(labels: Sequence, values: Sequence, title: str, *, money: bool = True, horizontal: bool = False,
         colors: Sequence[str] | str | None = None, text: Sequence[str] | None = None,
@@ -229,7 +254,7 @@ def bar(labels: Sequence, values: Sequence, title: str, *, money: bool = True, h
     full = [str(v) for v in labels]
     if horizontal and hover is None and any(len(v) > 30 for v in full):
         hover = full
-    labels = [v if len(v) <= 30 else v[:28].rstrip() + "…" for v in full] if horizontal else list(labels)
+    labels = short_labels(full) if horizontal else list(labels)
     marker = {"color": colors if colors is not None else ui.PALETTE[0]}
     kwargs = {"text": list(text) if text is not None else None, "textposition": "auto",
               "hovertext": list(hover) if hover is not None else None, "marker": marker}
