@@ -140,9 +140,11 @@ def build_models(con: duckdb.DuckDBPyConnection) -> None:
         if _setting(con, "models_signature") != models_signature() or not _all_models_exist(con):
             refresh_models(con)
         return
+    relations = _relations(con)
     for f in model_files():
-        _drop_relation(con, f.stem)
         # the view name is the file stem, which we control; never user input
+        if f.stem in relations:
+            con.execute(f"drop {relations[f.stem]} {f.stem}")
         con.execute(f"create view {f.stem} as\n{f.read_text()}")
 
 
@@ -175,12 +177,6 @@ def _relations(con) -> dict[str, str]:
         "select view_name, 'view' from duckdb_views() where not internal and database_name = current_database()"
         " union all select table_name, 'table' from duckdb_tables() where database_name = current_database()"
     ).fetchall())
-
-
-def _drop_relation(con, name: str) -> None:
-    kind = _relations(con).get(name)
-    if kind:
-        con.execute(f"drop {kind} {name}")
 
 
 def _all_models_exist(con) -> bool:

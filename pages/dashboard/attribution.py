@@ -115,7 +115,7 @@ by_campaign.insert(1, "campaign_name", by_campaign["campaign_id"].map(names).fil
 by_campaign = by_campaign.sort_values(used_model, ascending=False)
 ui.table_with_download(by_campaign, key="attribution_by_campaign", file_name="attribution_models_by_campaign.csv",
                        columns={"campaign_name": ("Campaign", "text"), "campaign_id": ("Campaign ID", "text"),
-                                **{m: label for m, label in model_columns.items() if m in by_campaign.columns}})
+                                **model_columns})
 st.caption("“(none)” is credit on touches that belong to no campaign (e.g. organic content views).")
 
 # ---------- why the models disagree, from this data
