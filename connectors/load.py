@@ -520,7 +520,7 @@ def load_parsed(con, reports: list[FileReport], user: str, sources: dict[str, by
             if not dry_run:
                 # figures are rebuilt in the same transaction: readers see the old or the new state, never a mix
                 from data_models import db
-                db.refresh_models(con)
+                db.refresh_models(con, changed={f.parsed.table for f in reports})
             archiving.result()
             con.execute("rollback" if dry_run else "commit")
         except Exception as exc:
@@ -624,7 +624,7 @@ def undo_load(con, load_id: int, user: str | None = None) -> str:
                 f" where {on} and u.undo_load_id = ?", [load_id]).fetchall()[0][0]
             con.execute(f"delete from {undo} where undo_load_id = ?", [load_id])
             from data_models import db
-            db.refresh_models(con)
+            db.refresh_models(con, changed={table})
             note = f"undone {dt.datetime.now():%Y-%m-%d %H:%M}" + (f" by {user}" if user else "")
             con.execute("update load_log set result = 'undone',"
                         " message = case when coalesce(message, '') = '' then ? else message || ' | ' || ? end"

@@ -7,6 +7,8 @@ inside a layer follows the references found in the SQL text.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import pathlib
 import re
@@ -18,6 +20,7 @@ from data_models import channels
 HERE = pathlib.Path(__file__).parent
 MODELS_DIR = HERE / "models"
 LAYERS = ("staging", "intermediate", "marts")
+MATERIALIZED_LAYERS = ("intermediate", "marts")
 
 CANONICAL_TABLES = (
     "accounts", "contacts", "opportunities", "opportunity_contact_roles", "campaigns",
@@ -85,40 +88,72 @@ def _seed(con: duckdb.DuckDBPyConnection) -> None:
         con.executemany("insert into channel_map values (?, ?, ?, ?)", channels.channel_rows())
 
 
-def model_files() -> list[pathlib.Path]:
-    """Every model file, in an order where each comes after the models it reads."""
-    ordered: list[pathlib.Path] = []
+@dataclasses.dataclass(frozen=True)
+class Model:
+    path: pathlib.Path
+    sql: str
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    @property
+    def materialized(self) -> bool:
+        return self.path.parent.name in MATERIALIZED_LAYERS
+
+    def reads(self, name: str) -> bool:
+        """Whether the SQL mentions the relation `name` (a whole word: stg_web_events is not web_events)."""
+        return re.search(rf"\b{re.escape(name)}\b", self.sql) is not None
+
+
+def models() -> tuple[Model, ...]:
+    """Every model, in an order where each comes after the models it reads. The files are read again
+    only when one of them changed (loads ask for this on every write)."""
+    files = sorted(MODELS_DIR.glob("*/*.sql"))
+    return _ordered_models(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+
+
+@functools.lru_cache(maxsize=2)
+def _ordered_models(stamp: tuple[tuple[str, int, int], ...]) -> tuple[Model, ...]:
+    ordered: list[Model] = []
     for layer in LAYERS:
-        files = sorted((MODELS_DIR / layer).glob("*.sql"))
-        names = {f.stem: f for f in files}
-        deps = {
-            f.stem: {n for n in names if n != f.stem and re.search(rf"\b{n}\b", f.read_text())}
-            for f in files
-        }
+        layer_models = {m.name: m for m in (Model(pathlib.Path(path), pathlib.Path(path).read_text())
+                                            for path, _, _ in stamp if pathlib.Path(path).parent.name == layer)}
+        deps = {name: {n for n in layer_models if n != name and m.reads(n)} for name, m in layer_models.items()}
         done: set[str] = set()
-        while len(done) < len(files):
-            ready = sorted(n for n in names if n not in done and deps[n] <= done)
+        while len(done) < len(layer_models):
+            ready = sorted(n for n in layer_models if n not in done and deps[n] <= done)
             if not ready:
-                raise RuntimeError(f"circular references among models in {layer}: {sorted(set(names) - done)}")
+                raise RuntimeError(f"circular references among models in {layer}: {sorted(set(layer_models) - done)}")
             for n in ready:
-                ordered.append(names[n])
+                ordered.append(layer_models[n])
                 done.add(n)
-    return ordered
+    return tuple(ordered)
+
+
+def model_files() -> list[pathlib.Path]:
+    return [m.path for m in models()]
 
 
 def model_names() -> list[str]:
-    return [f.stem for f in model_files()]
-
-
-MATERIALIZED_LAYERS = ("intermediate", "marts")
+    return [m.name for m in models()]
 
 
 def models_signature() -> str:
     """A hash of every model's SQL: when it changes, materialized models are rebuilt."""
     digest = hashlib.sha256()
-    for f in model_files():
-        digest.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    for m in models():
+        digest.update(m.path.name.encode() + b"\0" + m.sql.encode() + b"\0")
     return digest.hexdigest()
+
+
+def models_reading(tables) -> set[str]:
+    """The models that read any of `tables`, directly or through other models."""
+    found: set[str] = set()
+    for m in models():     # in build order: a model comes after every model it reads
+        if any(m.reads(t) for t in tables) or any(m.reads(n) for n in found):
+            found.add(m.name)
+    return found
 
 
 def _setting(con, key: str) -> str | None:
@@ -141,32 +176,38 @@ def build_models(con: duckdb.DuckDBPyConnection) -> None:
             refresh_models(con)
         return
     relations = _relations(con)
-    for f in model_files():
+    for m in models():
         # the view name is the file stem, which we control; never user input
-        if f.stem in relations:
-            con.execute(f"drop {relations[f.stem]} {f.stem}")
-        con.execute(f"create view {f.stem} as\n{f.read_text()}")
+        if m.name in relations:
+            con.execute(f"drop {relations[m.name]} {m.name}")
+        con.execute(f"create view {m.name} as\n{m.sql}")
 
 
-def refresh_models(con: duckdb.DuckDBPyConnection) -> None:
+def refresh_models(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> None:
     """Materialize intermediate and mart models as tables (staging stays views) from the current data.
 
     Called by the loader inside its transaction, so readers never see figures from a half-loaded state.
     A database whose figures are read by pages stays fast because the chain of views is planned once per load,
     not once per query.
+
+    `changed` names the tables a load wrote: then only the models that read them (directly or through
+    other models) are rebuilt, the others already hold these figures. None, a change of the models' SQL
+    or a missing model rebuilds every one.
     """
     relations = _relations(con)
     signature = models_signature()
     # a staging view is its SQL alone (DuckDB binds it when read): kept while the models' SQL is unchanged
-    views_current = is_materialized(con) and _setting(con, "models_signature") == signature
-    for f in model_files():
-        materialized = f.parent.name in MATERIALIZED_LAYERS
-        kind = relations.get(f.stem)
-        if kind == "view" and not materialized and views_current:
+    current = is_materialized(con) and _setting(con, "models_signature") == signature
+    stale = models_reading(changed) if changed is not None and current else None
+    for m in models():
+        kind = relations.get(m.name)
+        if kind == "view" and not m.materialized and current:
+            continue
+        if kind == "table" and stale is not None and m.name not in stale:
             continue
         if kind:
-            con.execute(f"drop {kind} {f.stem}")
-        con.execute(f"create {'table' if materialized else 'view'} {f.stem} as\n{f.read_text()}")
+            con.execute(f"drop {kind} {m.name}")
+        con.execute(f"create {'table' if m.materialized else 'view'} {m.name} as\n{m.sql}")
     _set_setting(con, "models", "tables")
     _set_setting(con, "models_signature", signature)
 

@@ -126,8 +126,8 @@ def test_reader_sees_the_last_committed_state_during_a_load(con, monkeypatch):
     in_transaction, reader_done = threading.Event(), threading.Event()
     real_refresh = db.refresh_models
 
-    def refresh_then_wait(c):
-        real_refresh(c)
+    def refresh_then_wait(c, **kwargs):
+        real_refresh(c, **kwargs)
         in_transaction.set()
         assert reader_done.wait(TIMEOUT)
     monkeypatch.setattr(db, "refresh_models", refresh_then_wait)

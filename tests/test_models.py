@@ -203,3 +203,30 @@ def test_a_refresh_re_creates_views_only_when_the_model_sql_changed(tmp_path):
     db.refresh_models(con)
     assert rows(con, "select count(*) from stg_web_events") == [(1,)]           # re-created from its file
     assert rows(con, "select value from settings where key = 'models_signature'") == [(db.models_signature(),)]
+
+
+def test_a_load_rebuilds_only_the_models_that_read_the_tables_it_wrote(tmp_path):
+    """refresh_models(changed=...) rebuilds the materialized models reading those tables (directly or
+    through other models) and leaves the others as they are; without `changed`, every one is rebuilt."""
+    reading_web = db.models_reading({"web_events"})
+    assert {"stg_web_events", "int_identity_map", "int_touchpoints", "fct_touchpoints"} <= reading_web
+    assert not {"fct_pipeline", "int_people", "int_spend_lines", "fct_spend", "stg_crm_opportunities"} & reading_web
+    assert "fct_pipeline" in db.models_reading({"opportunities"})
+
+    con = db.connect(tmp_path / "m.duckdb")
+    insert(con, "contacts", [dict(contact_id="C1", record_type="contact", created_at=TS(2025, 1, 5))])
+    db.refresh_models(con)
+    insert(con, "opportunities", [dict(opportunity_id="O1", amount="100.00", created_date=D(2025, 2, 1),
+                                       is_closed=False, is_won=False, stage="Open")])
+    insert(con, "web_events", [dict(event_id="E1", visitor_id="V1", user_id="C1", occurred_at=TS(2025, 1, 2),
+                                    event_name="page_view", url="example.com/a")])
+    db.refresh_models(con, changed={"web_events"})
+    # the web visitor is stitched to C1, while the deal table, which does not read web events, still holds
+    # the figures it had (a load of opportunities would rebuild it)
+    assert rows(con, "select visitor_id, contact_id from int_identity_map") == [("V1", "C1")]
+    assert rows(con, "select count(*) from fct_pipeline") == [(0,)]
+    db.refresh_models(con, changed={"opportunities"})
+    assert rows(con, "select opportunity_id, amount from fct_pipeline") == [("O1", Decimal("100.00"))]
+    con.execute("delete from web_events")
+    db.refresh_models(con)                                                       # everything
+    assert rows(con, "select count(*) from int_identity_map") == [(0,)]
