@@ -94,22 +94,42 @@ def _preload() -> None:
     starts: otherwise the first visitor after a restart waits for about a second of imports. Then start
     the cache warm-up (pages/shared/warmup.py) of the dashboard's default view."""
     import plotly.graph_objects as go
+    import plotly.io
+    import pyarrow as pa
+    import streamlit.emojis  # noqa: F401 - read when the page config's icon is checked
+    import streamlit.material_icon_names  # noqa: F401 - the navigation's icons
+    from streamlit import delta_generator
 
     import data_models.attribution  # noqa: F401
     import data_models.content  # noqa: F401
+    import data_models.export  # noqa: F401
     import data_models.metrics  # noqa: F401
+    import data_models.page_figures  # noqa: F401
     import data_models.roi  # noqa: F401
+    import data_models.settings  # noqa: F401
+    import pages.shared.auth  # noqa: F401
     import pages.shared.charts  # noqa: F401
-    import pages.shared.ui  # noqa: F401
+    from pages.shared import ui
 
-    go.Figure([go.Bar(x=[1], y=[1]), go.Scatter(x=[1], y=[1])]).update_layout(title="warm-up").to_plotly_json()
+    # a chart with the parts the pages' charts use, so plotly loads their classes now
+    fig = go.Figure([go.Bar(x=["a"], y=[1], marker={"color": "#000"}), go.Scatter(x=["a"], y=[1], line={"width": 1})])
+    ui.figure_layout(fig, "warm-up").update_layout(annotations=[{"text": "a", "font": {"size": 9}}],
+                                                  shapes=[{"type": "line", "line": {"width": 1}}])
+    plotly.io.to_json(fig)
+    pa.table({"a": [1]}).to_pandas()
+    # Streamlit checks once per process, on the first element any page writes, whether it runs in a REPL (to
+    # print a warning): a walk of the call stack reading every frame's source, ~0.2 s of the first visit. A
+    # served app is never a REPL: count the check as done.
+    delta_generator._use_warning_has_been_displayed = True
     # what is loaded now lives as long as the server: keep it out of every later garbage collection's scan
     gc.collect()
     gc.freeze()
     # the default view's figures, computed in the background once the server runs (and after every load)
-    from pages.shared import ui, warmup
+    from pages.shared import warmup
 
+    warmup.enable_alongside()   # a page's figures on two cores (each page's own run; not the start-up warm-up)
     if os.environ.get("MVD_WARMUP", "on").lower() in ("0", "off", "false", "no"):
+        warmup.open_database(ui.db_path())
         return   # benches measure a page's own cold run this way (benches/bench_pages.py)
     warmup.enable()
     warmup.start(ui.db_path(), wait_for_server=True)

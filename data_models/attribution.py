@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterator, Sequence
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from data_models import journeys as journeys_mod
 from data_models.attribution_rules import (
@@ -107,6 +108,12 @@ _PERIOD_FILTER = """
         and (cast(? as varchar) is null or region = ?)"""
 _ONE_DEAL_FILTER = """
         opportunity_id = ?"""
+# the same period on the touch table, which is stored in deal creation order: DuckDB reads only the row
+# groups that can hold the period's deals (the deals' own filter still decides which touches count)
+_TOUCH_PERIOD_FILTERS = {
+    "pipeline": "opp_created_date between ? and ?",
+    "revenue": "is_closed and close_date between ? and ?",
+}
 
 _DEALS_SQL = """
 with deals as (
@@ -137,6 +144,7 @@ with deals as (
 
 touches as (
     select * from int_touchpoints_by_opportunity
+    where {touch_filter}
 ),
 
 final as (
@@ -276,16 +284,27 @@ def load_deal_touches(
         raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
     if opportunity_id is not None:
         deal_filter, filter_values = _ONE_DEAL_FILTER, [opportunity_id]
+        touch_filter, touch_values = _ONE_DEAL_FILTER, [opportunity_id]
     else:
         deal_filter = _PERIOD_FILTER
         filter_values = [basis, params.start, params.end, basis, params.start, params.end,
                          params.segment, params.segment, params.region, params.region]
-    deals = con.execute(_DEALS_SQL.format(deal_filter=deal_filter), [basis, *filter_values]).df()
-    touches = con.execute(
-        _TOUCHES_SQL.format(deal_filter=deal_filter),
-        [*filter_values, int(params.lookback_days), params.today],
-    ).df()
+        touch_filter, touch_values = _TOUCH_PERIOD_FILTERS[basis], [params.start, params.end]
+    deals = _frame(con, _DEALS_SQL.format(deal_filter=deal_filter), [basis, *filter_values])
+    touches = _frame(con, _TOUCHES_SQL.format(deal_filter=deal_filter, touch_filter=touch_filter),
+                     [*filter_values, *touch_values, int(params.lookback_days), params.today])
     return DealTouches(deals, mark_milestones(touches, basis), basis)
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, args: list) -> pd.DataFrame:
+    """The rows as `.df()` gives them (dates as datetime64[us]), through Arrow: about half the time for the
+    tens of thousands of text cells of a quarter's touches."""
+    table = con.sql(sql, params=args).to_arrow_table()
+    frame = table.to_pandas(date_as_object=False)
+    for field in table.schema:
+        if pa.types.is_date(field.type):
+            frame[field.name] = frame[field.name].astype("datetime64[us]")
+    return frame
 
 
 def mark_milestones(touches: pd.DataFrame, basis: str) -> pd.DataFrame:
@@ -294,8 +313,13 @@ def mark_milestones(touches: pd.DataFrame, basis: str) -> pd.DataFrame:
     `touches` has the view's columns and is sorted by opportunity_id, occurred_at, touchpoint_id.
     """
     t = touches.reset_index(drop=True).copy()
-    deal = t["opportunity_id"].to_numpy()
     n = len(t)
+    # each deal's touches are one run of rows (sorted by deal): a deal's flags come from its run
+    codes, uniques = pd.factorize(t["opportunity_id"])
+    starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    if len(starts) != len(uniques):
+        raise ValueError("touches must be sorted by opportunity_id")
+    rows = np.arange(n)
     occurred = pd.to_datetime(t["occurred_at"])
     touch_day = occurred.dt.normalize()
     created = pd.to_datetime(t["opp_created_date"])
@@ -304,16 +328,15 @@ def mark_milestones(touches: pd.DataFrame, basis: str) -> pd.DataFrame:
     won = t["deal_is_won"].fillna(False).to_numpy(dtype=bool)
 
     def latest(condition: np.ndarray) -> np.ndarray:
+        """Per deal, its last row where `condition` holds."""
         flag = np.zeros(n, dtype=bool)
-        rows = np.flatnonzero(condition)
-        if len(rows):
-            last_of_deal = pd.Series(rows).groupby(deal[rows], sort=False).max().to_numpy()
-            flag[last_of_deal] = True
+        if n:
+            last = np.maximum.reduceat(np.where(condition, rows, -1), starts)
+            flag[last[last >= 0]] = True
         return flag
 
     first = np.zeros(n, dtype=bool)
-    if n:
-        first[pd.Series(np.arange(n)).groupby(deal, sort=False).min().to_numpy()] = True
+    first[starts] = True
     t["is_first"] = first
     t["is_lead"] = latest((occurred <= lead_at).fillna(False).to_numpy(dtype=bool))
     t["is_opp"] = latest((touch_day <= created).fillna(False).to_numpy(dtype=bool))

@@ -269,6 +269,9 @@ deal_touches as (
         on scoped.opportunity_id = touches.opportunity_id
     left join channel_map
         on channel_map.channel = touches.channel
+    -- the scoped deals' creation dates again, on the touch table (stored in creation order): only its
+    -- row groups of the period are read
+    where touches.opp_created_date between ? and ?
 ),
 
 -- each deal's earliest touch in the lookback before creation (ties: the lowest touchpoint id); an
@@ -330,8 +333,8 @@ select * from final
 
 
 def _touch_fact_args(params: Params) -> list:
-    return ([params.start, params.end] + scope_args(params)
-            + [params.lookback_days, params.today, params.today, params.lookback_days])
+    return ([params.start, params.end] + scope_args(params) + [params.lookback_days, params.today, params.today]
+            + [params.start, params.end, params.lookback_days])
 
 
 def _without_first_touch(sql: str) -> str:
@@ -618,7 +621,8 @@ window_touches as (
     inner join channel_map
         on channel_map.channel = touches.channel
         and channel_map.is_marketing
-    where touches.days_before_created <= ?
+    where touches.opp_created_date between ? and ?   -- as scoped: reads the period's row groups only
+        and touches.days_before_created <= ?
         and cast(touches.occurred_at as date)
             <= case when touches.is_closed then coalesce(touches.close_date, ?) else ? end
 ),
@@ -667,7 +671,7 @@ def influenced_by_channel(con, params: Params, model: str | None = None) -> pd.D
     infl_n = int(total["influenced_opportunities"].iloc[0])
     linear = frame(con, INFLUENCED_CHANNEL_SQL,
                    [params.start, params.end] + scope_args(params)
-                   + [params.lookback_days, params.today, params.today])
+                   + [params.start, params.end, params.lookback_days, params.today, params.today])
     method = "linear over marketing touches in the window"
     weights = linear["raw_amount"].astype(float).tolist() if len(linear) else []
     credited = linear.get("credited_opportunities", pd.Series(dtype=float)).astype(float).tolist()

@@ -9,6 +9,7 @@ the page then finds them cached. No streamlit here: how a figure is fetched is t
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import functools
@@ -32,11 +33,20 @@ class Figures:
     def __init__(self, get: Get, p: Params):
         self.get, self.p = get, p
 
+    def names(self) -> list[str]:
+        """The figures the page shows by default, in page order."""
+        return [name for name, member in vars(type(self)).items() if isinstance(member, functools.cached_property)]
+
     def warm(self) -> None:
         """Fetch every figure the page shows by default, in page order."""
-        for name, member in vars(type(self)).items():
-            if isinstance(member, functools.cached_property):
-                getattr(self, name)
+        for name in self.names():
+            getattr(self, name)
+
+    def twin(self, get: Get) -> Figures:
+        """The same view's figures, fetched through `get` (e.g. in another thread); those fetched so far are shared."""
+        other = copy.copy(self)
+        other.get = get
+        return other
 
 
 # ---------------------------------------------------------------- Overview

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import pathlib
 import threading
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from data_models.params import Params
 from pages.shared import ui, warmup
 from tests.dashboard_fixture import build_dashboard_db, run_app_page
 
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 OVERVIEW = "pages/dashboard/overview.py"
 TIMEOUT = 300   # only a bound for a hung test; nothing asserts on time
 NEW_OPPORTUNITY = (
@@ -215,3 +217,65 @@ def test_influenced_by_quarter_and_segment(served):
             metrics.influenced_by(con, q3, "region")
     finally:
         con.close()
+
+
+# ---------------------------------------------------------------- a page's figures on two threads
+
+PIPELINE = "pages/dashboard/pipeline.py"
+
+
+def test_a_page_works_out_its_figures_from_both_ends_each_once_and_shows_the_same(served, monkeypatch):
+    """warmup.alongside: while the page's script asks for its figures first to last, a thread of its own asks
+    for them last to first through the same cache. The page's first figure is held back until that thread has
+    worked out the last one (the reconciliation), so both threads surely compute; every figure is still
+    computed once, and the page shows what it shows without the helper."""
+    _, computed = served
+    plain = run_page(PIPELINE)
+    computed.clear()
+    plain.run()                      # the page's own figures only (the first run also showed Overview)
+    assert computed == []
+    st.cache_data.clear()
+    ui._deal_touches.clear()
+    plain.run()
+    shown = [(m.label, m.value) for m in plain.metric]
+    plain_figures = sorted(name for _, name in computed)
+    st.cache_data.clear()
+    ui._deal_touches.clear()
+    computed.clear()
+
+    helper_done = threading.Event()
+    real_reconciliation, real_sourced = metrics.reconciliation, metrics.sourced_pipeline
+
+    @functools.wraps(real_reconciliation)
+    def reconciliation(con, params):
+        value = real_reconciliation(con, params)
+        if threading.current_thread().name == "mvd-alongside":
+            helper_done.set()
+        return value
+
+    @functools.wraps(real_sourced)
+    def sourced_pipeline(con, params, grain=None):
+        if threading.current_thread().name != "mvd-alongside":
+            assert helper_done.wait(TIMEOUT)
+        return real_sourced(con, params, grain=grain)
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()                         # the default page (Overview), as a viewer arrives
+    st.cache_data.clear()
+    ui._deal_touches.clear()
+    computed.clear()
+    monkeypatch.setattr(metrics, "reconciliation", reconciliation)
+    monkeypatch.setattr(metrics, "sourced_pipeline", sourced_pipeline)
+    monkeypatch.setattr(warmup, "_alongside", True)
+    at.switch_page(PIPELINE).run()
+    assert not at.exception, at.exception
+    for thread in threading.enumerate():
+        if thread.name == "mvd-alongside":
+            thread.join(TIMEOUT)
+    assert [(m.label, m.value) for m in at.metric] == shown
+    by_thread = {}
+    for thread, name in computed:
+        by_thread.setdefault(thread, []).append(name)
+    assert by_thread["mvd-alongside"][0] == "reconciliation"   # its first: the page's last figure
+    assert len(by_thread) == 2 and all(by_thread.values())
+    assert sorted(name for _, name in computed) == plain_figures   # nothing computed twice

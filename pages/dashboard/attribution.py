@@ -34,7 +34,7 @@ with st.expander("Custom weights (first / lead / opportunity / won / rest)", exp
                             value=DEFAULT_CUSTOM_WEIGHTS[slot], key=f"attr_w_{slot}")
         for column, slot in zip(columns, CUSTOM_SLOTS)
     )
-    figures = AttributionFigures(charts.load, p, model=model, basis=basis, weights=weights)
+    figures = charts.figures(AttributionFigures, p, model=model, basis=basis, weights=weights)
     weights_ok = figures.weights_ok
     if not weights_ok:
         st.error(f"The five weights add up to {sum(weights)}, not 100: change them by {100 - sum(weights):+d} "

@@ -19,7 +19,7 @@ PERSONA_COLUMNS = {
 st.title("Buyers")
 p = ui.require_data(ui.params())
 
-figures = BuyersFigures(charts.load, p)
+figures = charts.figures(BuyersFigures, p)
 personas, committee = figures.personas, figures.committee
 lead_funnel, acceptance = figures.lead_funnel, figures.acceptance
 

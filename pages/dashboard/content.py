@@ -11,7 +11,7 @@ p = ui.require_data(ui.params())
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
 st.title(f"Content-assisted deals · {label}")
 
-figures = ContentFigures(charts.load, p)
+figures = charts.figures(ContentFigures, p)
 groups = figures.groups
 a, u = groups.loc["assisted"], groups.loc["unassisted"]
 if int(a.deals) + int(u.deals) == 0:

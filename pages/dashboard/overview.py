@@ -9,7 +9,7 @@ p = ui.require_data(ui.params())
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
 st.title(f"Marketing's contribution · {label}")
 
-figures = OverviewFigures(charts.load, p)
+figures = charts.figures(OverviewFigures, p)
 lines = figures.lines
 for line in lines:
     ui.headline(line.text)

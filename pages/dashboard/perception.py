@@ -11,7 +11,7 @@ from pages.shared.upload_flow import upload_flow
 st.title("Perception gap")
 p = ui.require_data(ui.params())
 
-figures = PerceptionFigures(charts.load, p)
+figures = charts.figures(PerceptionFigures, p)
 gap, measured = figures.gap, figures.measured
 sourced_q = next(q for q in perception.QUESTIONS.values() if q.measured == "sourced_share")
 sourced_gap = gap[gap["question_id"] == sourced_q.question_id].set_index("respondent_role")

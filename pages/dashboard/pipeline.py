@@ -15,7 +15,7 @@ LISTED_DEALS = 100
 
 p = ui.require_data(ui.params())
 label = period_label(p.start, p.end, p.fiscal_year_start_month)
-figures = PipelineFigures(charts.load, p)
+figures = charts.figures(PipelineFigures, p)
 other_definition = figures.other_definition
 chosen_name, other_name = ui.SOURCED_LABELS[p.sourced_definition], ui.SOURCED_LABELS[other_definition]
 st.title(f"Sourced & influenced pipeline · {label}")

@@ -14,7 +14,7 @@ headline_slot = st.empty()  # written once the margin below is known
 margin = st.number_input("Gross margin (%)", min_value=0, max_value=100, value=default_margin(p), step=1,
                          key="roi_margin", help="Share of revenue left after the cost of delivering it; ROI counts "
                                                 "only this margin. An admin sets the default in Admin > Settings.")
-figures = RoiFigures(charts.load, p, margin=margin)
+figures = charts.figures(RoiFigures, p, margin=margin)
 summary = figures.summary
 by_channel = figures.by_channel
 spent = by_channel[by_channel["spend"].astype(float) > 0].copy()

@@ -183,6 +183,16 @@ def load(function, params, what: str, **kwargs):
         st.stop()
 
 
+def figures(kind, p, **options):
+    """A page's figures (a `page_figures.Figures` class) for the view `p`, fetched with `load`. In a served
+    app a second thread works them out from the page's last figure back meanwhile (`warmup.alongside`)."""
+    from pages.shared import warmup
+
+    found = kind(load, p, **options)
+    warmup.alongside(found)
+    return found
+
+
 TITLE_WIDTH = 44  # characters per title line: phones (390 px) cut longer plotly titles, they never wrap
 
 

@@ -27,6 +27,7 @@ from streamlit.logger import get_logger
 log = get_logger("mvd.warmup")   # the server's log, at its level
 
 _enabled = False
+_alongside = False
 _lock = threading.Lock()
 _running: list[threading.Thread] = []
 
@@ -34,6 +35,57 @@ _running: list[threading.Thread] = []
 def enable(on: bool = True) -> None:
     global _enabled
     _enabled = on
+
+
+def enable_alongside(on: bool = True) -> None:
+    global _alongside
+    _alongside = on
+
+
+def open_database(path: str) -> threading.Thread:
+    """Open the process's connection to the database once the server runs (a daemon thread), so the first
+    viewer after a start does not wait for it; the warm-up, when on, would open it too."""
+    from pages.shared import ui
+
+    def run() -> None:
+        try:
+            if _server_ready(timeout=60.0):
+                ui._shared_connection(path)
+        except Exception:  # noqa: BLE001 - the first page opens it again and shows what is wrong
+            log.exception("opening %s at start failed", path)
+
+    thread = threading.Thread(target=run, name="mvd-open-db", daemon=True)
+    thread.start()
+    return thread
+
+
+def alongside(figures) -> threading.Thread | None:
+    """Work out a page's figures (a `page_figures.Figures`) from its last one back, in a thread of its own,
+    while the page's script works them out from its first: on a cold cache the page then uses a second
+    core. Both go through the same cache (`ui.metric_at`), which computes each key once: a figure one of
+    them is working out, the other waits for, never computes again. Errors are left to the page, which
+    asks for the same figure and shows its message. None when switched off (only a served app is on)."""
+    if not _alongside:
+        return None
+    from pages.shared import ui
+
+    path = ui.db_path()
+    version = ui.load_version(path)   # what the page's own figures are keyed by (read within the last second)
+
+    def get(function, p, what, **kwargs):
+        return ui.metric_at(path, version, function, p, **kwargs)
+
+    thread = threading.Thread(target=_backwards, args=(figures.twin(get),), name="mvd-alongside", daemon=True)
+    thread.start()
+    return thread
+
+
+def _backwards(figures) -> None:
+    for name in reversed(figures.names()):
+        try:
+            getattr(figures, name)
+        except Exception:  # noqa: BLE001 - the page reports its own failures
+            log.debug("figure %s worked out alongside its page failed", name, exc_info=True)
 
 
 def enabled() -> bool:

@@ -1,5 +1,7 @@
 -- one row per opportunity and touchpoint of a contact on it (or of its account when it has no contact roles)
 -- Unfiltered: every touch, before or after creation; metrics apply the lookback window.
+-- Stored in deal creation order: a period's deals then sit in a few row groups, and metrics filtering
+-- on opp_created_date read only those.
 with opps as (
     select * from stg_crm_opportunities
 ),
@@ -81,6 +83,7 @@ final as (
         on opps.opportunity_id = deal_touches.opportunity_id
     left join lead_created
         on lead_created.opportunity_id = deal_touches.opportunity_id
+    order by opps.created_date, deal_touches.opportunity_id, occurred_at, deal_touches.touchpoint_id
 )
 
 select * from final
