@@ -14,6 +14,10 @@ finds it ready instead of waiting for its queries.
   figure still being worked out is dropped instead of stored, and the thread stops.
 
 Only a served app warms up (`enable()`, called by `cli.py serve`); tests and scripts opt in.
+
+A page's own run uses the same cache from two ends (`alongside`, also switched on by `cli.py serve`, with
+or without the warm-up): while its script asks for its figures first to last, a thread asks for them last
+to first, so a page whose figures are not cached yet is worked out on two cores.
 """
 from __future__ import annotations
 
