@@ -22,6 +22,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from data_models import attribution, db
@@ -232,3 +233,14 @@ def test_shared_loads_give_the_same_figures_from_one_load(con):
     assert len(cache) == 2 and loads.count("pipeline") == 6  # every call asked; two loads were made
     # outside the block, loads are direct again
     assert attribution._SHARED_LOADER.get() is None
+
+
+def test_milestones_need_each_deals_touches_together(con):
+    """mark_milestones reads a deal's flags from its run of rows: touches of one deal split by another deal's
+    are refused, not flagged twice."""
+    touches = attribution.load_deal_touches(con, MARCH, "pipeline").touches
+    o1 = touches[touches["opportunity_id"] == "O1"]
+    split = pd.concat([o1.iloc[:2], touches[touches["opportunity_id"] == "O2"], o1.iloc[2:]])
+    with pytest.raises(ValueError, match="sorted by opportunity_id"):
+        attribution.mark_milestones(split, "pipeline")
+    assert attribution.mark_milestones(touches.iloc[:0], "pipeline").empty

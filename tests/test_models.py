@@ -230,3 +230,13 @@ def test_a_load_rebuilds_only_the_models_that_read_the_tables_it_wrote(tmp_path)
     con.execute("delete from web_events")
     db.refresh_models(con)                                                       # everything
     assert rows(con, "select count(*) from int_identity_map") == [(0,)]
+
+
+def test_deal_touches_are_stored_in_deal_creation_order():
+    """int_touchpoints_by_opportunity is materialized in creation order, so a period's deals sit in few row
+    groups (metrics filter it on opp_created_date and DuckDB skips the others)."""
+    con = build()
+    db.refresh_models(con)
+    stored = rows(con, "select opp_created_date, opportunity_id from int_touchpoints_by_opportunity order by rowid")
+    assert len(stored) > 5 and stored == sorted(stored)
+    assert len({d for d, _ in stored}) > 2
