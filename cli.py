@@ -127,7 +127,8 @@ def _preload() -> None:
     # the default view's figures, computed in the background once the server runs (and after every load)
     from pages.shared import warmup
 
-    warmup.enable_alongside()   # a page's figures on two cores (each page's own run; not the start-up warm-up)
+    # a page's figures on two cores (each page's own run; not the start-up warm-up)
+    warmup.enable_alongside(os.environ.get("MVD_ALONGSIDE", "on").lower() not in ("0", "off", "false", "no"))
     if os.environ.get("MVD_WARMUP", "on").lower() in ("0", "off", "false", "no"):
         warmup.open_database(ui.db_path())
         return   # benches measure a page's own cold run this way (benches/bench_pages.py)
