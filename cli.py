@@ -89,6 +89,11 @@ def serve(options: list[str]) -> int:
     return streamlit_cli.main()
 
 
+def _switched_off(variable: str) -> bool:
+    """An on-by-default switch of the served app (README, "Configuration") set to off in the environment."""
+    return os.environ.get(variable, "on").lower() in ("0", "off", "false", "no")
+
+
 def _preload() -> None:
     """Import what every page needs, and let plotly build its trace validators once, while the server
     starts: otherwise the first visitor after a restart waits for about a second of imports. Then start
@@ -128,8 +133,8 @@ def _preload() -> None:
     from pages.shared import warmup
 
     # a page's figures on two cores (each page's own run; not the start-up warm-up)
-    warmup.enable_alongside(os.environ.get("MVD_ALONGSIDE", "on").lower() not in ("0", "off", "false", "no"))
-    if os.environ.get("MVD_WARMUP", "on").lower() in ("0", "off", "false", "no"):
+    warmup.enable_alongside(not _switched_off("MVD_ALONGSIDE"))
+    if _switched_off("MVD_WARMUP"):
         warmup.open_database(ui.db_path())
         return   # benches measure a page's own cold run this way (benches/bench_pages.py)
     warmup.enable()
