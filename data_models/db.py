@@ -109,16 +109,16 @@ class Model:
 def models() -> tuple[Model, ...]:
     """Every model, in an order where each comes after the models it reads. The files are read again
     only when one of them changed (loads ask for this on every write)."""
-    files = sorted(MODELS_DIR.glob("*/*.sql"))
-    return _ordered_models(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    stats = [(f, f.stat()) for f in sorted(MODELS_DIR.glob("*/*.sql"))]
+    return _ordered_models(tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in stats))
 
 
 @functools.lru_cache(maxsize=2)
 def _ordered_models(stamp: tuple[tuple[str, int, int], ...]) -> tuple[Model, ...]:
     ordered: list[Model] = []
+    paths = [pathlib.Path(path) for path, _, _ in stamp]
     for layer in LAYERS:
-        layer_models = {m.name: m for m in (Model(pathlib.Path(path), pathlib.Path(path).read_text())
-                                            for path, _, _ in stamp if pathlib.Path(path).parent.name == layer)}
+        layer_models = {p.stem: Model(p, p.read_text()) for p in paths if p.parent.name == layer}
         deps = {name: {n for n in layer_models if n != name and m.reads(n)} for name, m in layer_models.items()}
         done: set[str] = set()
         while len(done) < len(layer_models):
